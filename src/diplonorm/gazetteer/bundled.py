@@ -1,0 +1,61 @@
+"""The gazetteer shipped with diplonorm, loaded once per process from its compiled index."""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from pathlib import Path
+
+from diplonorm.gazetteer.builder import load_gazetteer
+from diplonorm.gazetteer.compiled import is_current, load_compiled, read_header, sources_digest
+from diplonorm.gazetteer.index import Gazetteer
+
+#: Folder of the bundled data files.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The bundled source files in precedence order (later files win).
+BUNDLED_FILES = (
+    "states.jsonl",
+    "organizations.jsonl",
+    "government_bodies.jsonl",
+    "people.jsonl",
+    "offices.jsonl",
+)
+#: The compiled index built from them by `python -m diplonorm.gazetteer.build`.
+COMPILED_FILE = "bundled.index.json"
+
+_lock = threading.Lock()
+_cache: list[Gazetteer] = []
+
+
+def bundled_paths() -> tuple[Path, ...]:
+    """Paths of the bundled source files."""
+    return tuple(DATA_DIR / name for name in BUNDLED_FILES)
+
+
+def bundled_gazetteer() -> Gazetteer:
+    """The bundled gazetteer, loaded on first use and shared by every caller afterwards.
+
+    The compiled index is used when it matches the source files; otherwise the sources are
+    loaded and indexed directly (slower) with a warning to rebuild.
+    """
+    with _lock:
+        if not _cache:
+            _cache.append(_load())
+        return _cache[0]
+
+
+def _load() -> Gazetteer:
+    paths = bundled_paths()
+    compiled = DATA_DIR / COMPILED_FILE
+    digest = sources_digest(paths)
+    if compiled.exists():
+        text = compiled.read_text(encoding="utf-8")
+        if is_current(read_header(text), digest):
+            return load_compiled(text)
+    warnings.warn(
+        "diplonorm's compiled gazetteer index is missing or stale; indexing the source files "
+        "(slow). Rebuild it with: python -m diplonorm.gazetteer.build",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return load_gazetteer(paths)

@@ -1,0 +1,201 @@
+"""The compiled index: a merged gazetteer with its alias keys precomputed, stored as JSON.
+
+Normalizing tens of thousands of aliases takes longer than the load budget, so the build
+script stores the finished indexes. The JSONL files stay the truth: the compiled file records
+a fingerprint of them and the normalizer version, and a stale file is never used. Entities are
+stored one JSON line each and decoded only when first needed.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from diplonorm.dates import parse_partial_date
+from diplonorm.gazetteer.index import Conflict, EntityStore, Gazetteer, SourceInfo
+from diplonorm.model import Ambiguity, AliasKind, Entity, EntityKind, Office, Tenure
+
+#: Bump when the format of the compiled file changes.
+COMPILED_VERSION = 1
+#: Bump when `diplonorm.text.normalize` changes the keys it produces.
+NORMALIZER_VERSION = 1
+
+def sources_digest(paths: Iterable[Path]) -> str:
+    """A fingerprint of the source files (names, sizes and CRC-32 of their bytes), in order."""
+    parts = []
+    for path in paths:
+        raw = path.read_bytes()
+        parts.append(f"{path.name}:{len(raw)}:{zlib.crc32(raw):08x}")
+    return ";".join(parts)
+
+
+def _entity_record(entity: Entity) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": entity.id, "name": entity.name, "kind": entity.kind.value}
+    for field in ("country", "family_name", "note"):
+        value = getattr(entity, field)
+        if value is not None:
+            out[field] = value
+    for field in ("aliases", "abbreviations", "demonyms", "metonyms", "affiliations"):
+        value = getattr(entity, field)
+        if value:
+            out[field] = list(value)
+    if entity.names:
+        out["names"] = {k: list(v) for k, v in entity.names.items()}
+    if entity.ids:
+        out["ids"] = dict(entity.ids)
+    out["source"] = entity.source
+    return out
+
+
+def _tenure_record(tenure: Tenure) -> list[Any]:
+    return [
+        tenure.holder,
+        tenure.start.text if tenure.start else None,
+        tenure.end.text if tenure.end else None,
+        tenure.end_unknown,
+        tenure.acting,
+        tenure.note,
+        tenure.as_of.isoformat() if tenure.as_of else None,
+    ]
+
+
+def _office_record(office: Office) -> dict[str, Any]:
+    out = attrs.asdict(office, recurse=False)
+    out["titles"] = list(office.titles)
+    out["tenures"] = [_tenure_record(t) for t in office.tenures]
+    return out
+
+
+def dump_compiled(gazetteer: Gazetteer, digest: str) -> str:
+    """The gazetteer as text: four JSON lines of indexes, then one JSON line per entity."""
+    store = gazetteer.store
+    header = {
+        "format": "diplonorm-compiled",
+        "version": COMPILED_VERSION,
+        "normalizer": NORMALIZER_VERSION,
+        "sources_digest": digest,
+        "sources": [attrs.asdict(s) for s in gazetteer.sources],
+        "conflicts": [attrs.asdict(c) for c in gazetteer.conflicts],
+        "ids": list(store),
+        "codes": dict(gazetteer.codes),
+    }
+    keys = list(gazetteer.alias_keys)
+    index = [keys, [gazetteer.alias_keys[k] for k in keys]]
+    rest = {
+        "titles": {k: list(v) for k, v in gazetteer.title_keys.items()},
+        "ambiguities": [
+            {**attrs.asdict(a), "kind": a.kind.value, "key": key}
+            for key, a in gazetteer.ambiguities.items()
+        ],
+    }
+    offices = [_office_record(o) for o in gazetteer.offices.values()]
+    lines = [header, index, rest, offices]
+    lines += [_entity_record(store.at(i)) for i in range(len(store))]
+    return "\n".join(_dumps(line) for line in lines) + "\n"
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def is_current(header: dict[str, Any], digest: str) -> bool:
+    """True when a compiled header matches this code's formats and the given sources."""
+    return (
+        header.get("format") == "diplonorm-compiled"
+        and header.get("version") == COMPILED_VERSION
+        and header.get("normalizer") == NORMALIZER_VERSION
+        and header.get("sources_digest") == digest
+    )
+
+
+def _tenure(raw: list[Any]) -> Tenure:
+    holder, start, end, end_unknown, acting, note, as_of = raw
+    return Tenure(
+        holder=holder,
+        start=parse_partial_date(start) if start else None,
+        end=parse_partial_date(end) if end else None,
+        end_unknown=end_unknown,
+        acting=acting,
+        note=note,
+        as_of=parse_partial_date(as_of).latest if as_of else None,
+    )
+
+
+def decode_entity(line: str) -> Entity:
+    """One entity from its compiled JSON line."""
+    raw = json.loads(line)
+    return Entity(
+        id=raw["id"],
+        name=raw["name"],
+        kind=EntityKind(raw["kind"]),
+        country=raw.get("country"),
+        aliases=tuple(raw.get("aliases", ())),
+        abbreviations=tuple(raw.get("abbreviations", ())),
+        demonyms=tuple(raw.get("demonyms", ())),
+        metonyms=tuple(raw.get("metonyms", ())),
+        names=raw.get("names"),
+        family_name=raw.get("family_name"),
+        affiliations=tuple(raw.get("affiliations", ())),
+        ids=raw.get("ids"),
+        note=raw.get("note"),
+        source=raw["source"],
+    )
+
+
+def read_header(text: str) -> dict[str, Any]:
+    """The header (first line) of compiled text."""
+    header: dict[str, Any] = json.loads(text[: text.index("\n")])
+    return header
+
+
+def load_compiled(text: str) -> Gazetteer:
+    """Rebuild a Gazetteer from `dump_compiled` text; entities are decoded on first use."""
+    lines = text.split("\n")
+    header = json.loads(lines[0])
+    keys, values = json.loads(lines[1])
+    rest = json.loads(lines[2])
+    offices = {}
+    for raw in json.loads(lines[3]):
+        offices[raw["id"]] = Office(
+            id=raw["id"],
+            name=raw["name"],
+            jurisdiction=raw["jurisdiction"],
+            country=raw["country"],
+            sector=raw["sector"],
+            titles=tuple(raw["titles"]),
+            tenures=tuple(_tenure(t) for t in raw["tenures"]),
+            single_holder=raw["single_holder"],
+            source=raw["source"],
+        )
+    ambiguities = {}
+    for raw in rest["ambiguities"]:
+        ambiguities[raw["key"]] = Ambiguity(
+            alias=raw["alias"],
+            candidates=tuple(raw["candidates"]),
+            default=raw["default"],
+            rule=raw["rule"],
+            source=raw["source"],
+            kind=AliasKind(raw["kind"]),
+        )
+    ids = header["ids"]
+    aliases = {k: v if isinstance(v, int) else tuple(v) for k, v in zip(keys, values, strict=True)}
+    return Gazetteer(
+        entities=EntityStore(ids, lines[4 : 4 + len(ids)], decode_entity),
+        offices=offices,
+        ambiguities=ambiguities,
+        aliases=aliases,
+        titles={k: tuple(v) for k, v in rest["titles"].items()},
+        codes=header["codes"],
+        sources=tuple(SourceInfo(**s) for s in header["sources"]),
+        conflicts=tuple(Conflict(**c) for c in header["conflicts"]),
+    )
+
+
+def write_compiled(gazetteer: Gazetteer, digest: str, path: Path) -> None:
+    """Write the compiled index (deterministic for the same gazetteer)."""
+    path.write_text(dump_compiled(gazetteer, digest), encoding="utf-8")

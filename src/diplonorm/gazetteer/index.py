@@ -1,0 +1,297 @@
+"""The immutable, indexed gazetteer that every resolution strategy reads from."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+
+import attrs
+
+from diplonorm.model import Ambiguity, AliasKind, Entity, EntityKind, Office
+from diplonorm.text import fold_case
+
+
+@attrs.frozen(slots=True)
+class AliasRef:
+    """One entity an alias key points to, with the alias as written and its kind."""
+
+    entity_id: str
+    kind: AliasKind
+    text: str
+    lang: str = "en"
+
+
+@attrs.frozen(slots=True)
+class Conflict:
+    """A decision taken while merging gazetteers: what was replaced or taken, and by whom."""
+
+    kind: str
+    key: str
+    winner: str
+    loser: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key!r}: {self.detail}"
+
+
+@attrs.frozen(slots=True)
+class SourceInfo:
+    """Where a merged gazetteer's records came from: its name, path, source note and date."""
+
+    name: str
+    path: str
+    source: str
+    as_of: str
+    license: str | None = None
+
+
+#: Packed alias references: entity index << 16 | alias position << 3 | alias kind code.
+_KIND_CODES = tuple(AliasKind)
+FROM_AMBIGUITY = 8191
+PackedRefs = int | tuple[int, ...]
+
+
+def pack_ref(entity_index: int, alias_position: int, kind: AliasKind) -> int:
+    """One alias reference as an int; position `FROM_AMBIGUITY` marks a declared ambiguity."""
+    return (entity_index << 16) | (alias_position << 3) | _KIND_CODES.index(kind)
+
+
+def unpack_ref(packed: int) -> tuple[int, int, AliasKind]:
+    """(entity index, alias position, kind) of a packed alias reference."""
+    return packed >> 16, (packed >> 3) & 8191, _KIND_CODES[packed & 7]
+
+
+def packed_list(packed: PackedRefs) -> tuple[int, ...]:
+    """The packed references of one key as a tuple."""
+    return (packed,) if isinstance(packed, int) else tuple(packed)
+
+
+class EntityStore(Mapping[str, Entity]):
+    """Entities by id, decoded from their stored form on first access and then kept."""
+
+    __slots__ = ("_decode", "_ids", "_items", "_lock", "_position")
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        items: Sequence[Entity | str],
+        decode: Callable[[str], Entity] | None = None,
+    ) -> None:
+        self._ids = tuple(ids)
+        self._items = list(items)
+        self._position = {entity_id: i for i, entity_id in enumerate(self._ids)}
+        self._decode = decode
+        self._lock = threading.Lock()
+
+    def at(self, index: int) -> Entity:
+        """The entity at a position of the store."""
+        item = self._items[index]
+        if isinstance(item, Entity):
+            return item
+        assert self._decode is not None
+        entity = self._decode(item)
+        with self._lock:
+            self._items[index] = entity
+        return entity
+
+    def id_at(self, index: int) -> str:
+        """The id at a position of the store, without decoding the entity."""
+        return self._ids[index]
+
+    def position(self, entity_id: str) -> int | None:
+        """The position of an id in the store, or None."""
+        return self._position.get(entity_id)
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        return self.at(self._position[entity_id])
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+class Gazetteer:
+    """Entities, offices and their indexes, built once and never changed.
+
+    Build one with `GazetteerBuilder` or `load_gazetteer`; the bundled data is
+    `diplonorm.gazetteer.bundled_gazetteer()`. Entities of the compiled bundled index are
+    decoded on first access, which keeps loading fast.
+    """
+
+    __slots__ = (
+        "_aliases",
+        "_ambiguities",
+        "_codes",
+        "_entities",
+        "_held_by",
+        "_offices",
+        "_titles",
+        "conflicts",
+        "sources",
+    )
+
+    def __init__(
+        self,
+        *,
+        entities: EntityStore,
+        offices: Mapping[str, Office],
+        ambiguities: Mapping[str, Ambiguity],
+        aliases: Mapping[str, PackedRefs],
+        titles: Mapping[str, tuple[str, ...]],
+        codes: Mapping[str, str] | None = None,
+        sources: tuple[SourceInfo, ...] = (),
+        conflicts: tuple[Conflict, ...] = (),
+    ) -> None:
+        self._entities = entities
+        self._offices = MappingProxyType(dict(offices))
+        self._ambiguities = MappingProxyType(dict(ambiguities))
+        self._aliases = MappingProxyType(dict(aliases))
+        self._titles = MappingProxyType(dict(titles))
+        self.sources = sources
+        self.conflicts = conflicts
+        if codes is None:
+            codes = code_index(entities.values())
+        self._codes = MappingProxyType(dict(codes))
+        held: dict[str, list[str]] = {}
+        for office in self._offices.values():
+            for tenure in office.tenures:
+                held.setdefault(tenure.holder, []).append(office.id)
+        self._held_by = MappingProxyType({k: tuple(dict.fromkeys(v)) for k, v in held.items()})
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._entities
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self._entities.values())
+
+    def __repr__(self) -> str:
+        names = ", ".join(s.name for s in self.sources)
+        return (
+            f"<Gazetteer {len(self._entities)} entities, {len(self._offices)} offices, "
+            f"{len(self._aliases)} alias keys from [{names}]>"
+        )
+
+    @property
+    def entities(self) -> Mapping[str, Entity]:
+        """Every entity by id (read-only)."""
+        return self._entities
+
+    @property
+    def offices(self) -> Mapping[str, Office]:
+        """Every office by id (read-only)."""
+        return self._offices
+
+    @property
+    def ambiguities(self) -> Mapping[str, Ambiguity]:
+        """Declared ambiguous aliases by normalized key (read-only)."""
+        return self._ambiguities
+
+    @property
+    def alias_keys(self) -> Mapping[str, PackedRefs]:
+        """The alias index in packed form; use `lookup` or `refs` to read it."""
+        return self._aliases
+
+    @property
+    def codes(self) -> Mapping[str, str]:
+        """External codes (upper case) to entity ids (read-only)."""
+        return self._codes
+
+    @property
+    def title_keys(self) -> Mapping[str, tuple[str, ...]]:
+        """The title index: normalized office title to office ids (read-only)."""
+        return self._titles
+
+    @property
+    def store(self) -> EntityStore:
+        """The entity store, addressable by position as packed references are."""
+        return self._entities
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity with this id, or None."""
+        return self._entities.get(entity_id)
+
+    def entity(self, entity_id: str) -> Entity:
+        """The entity with this id; raises LookupError when there is none."""
+        entity = self._entities.get(entity_id)
+        if entity is None:
+            msg = f"no entity with id {entity_id!r}"
+            raise LookupError(msg)
+        return entity
+
+    def office(self, office_id: str) -> Office:
+        """The office with this id; raises LookupError when there is none."""
+        office = self._offices.get(office_id)
+        if office is None:
+            msg = f"no office with id {office_id!r}"
+            raise LookupError(msg)
+        return office
+
+    def refs(self, key: str) -> tuple[AliasRef, ...]:
+        """The entities one exact normalized key names (no case fallback)."""
+        packed = self._aliases.get(key)
+        if packed is None:
+            return ()
+        if isinstance(packed, int):
+            return (self._unpack(packed, key),)
+        return tuple(self._unpack(p, key) for p in packed)
+
+    def _unpack(self, packed: int, key: str) -> AliasRef:
+        index, position, kind = unpack_ref(packed)
+        entity = self._entities.at(index)
+        if position == FROM_AMBIGUITY:
+            amb = self._ambiguities[key]
+            return AliasRef(entity.id, kind, amb.alias)
+        alias = entity.all_aliases()[position]
+        return AliasRef(entity.id, kind, alias.text, alias.lang)
+
+    def lookup(self, key: str) -> tuple[AliasRef, ...]:
+        """Entities named by a normalized key; an all-caps query also matches plain aliases."""
+        if key in self._aliases:
+            return self.refs(key)
+        folded = fold_case(key)
+        return self.refs(folded) if folded != key else ()
+
+    def ambiguity(self, key: str) -> Ambiguity | None:
+        """The ambiguity declared for a normalized key, if any."""
+        return self._ambiguities.get(key) or self._ambiguities.get(fold_case(key))
+
+    def offices_titled(self, key: str) -> tuple[Office, ...]:
+        """Offices that carry a normalized title."""
+        return tuple(self._offices[o] for o in self._titles.get(key, ()))
+
+    def offices_held_by(self, entity_id: str) -> tuple[Office, ...]:
+        """Offices in which the entity has a tenure."""
+        return tuple(self._offices[o] for o in self._held_by.get(entity_id, ()))
+
+    def by_code(self, code: str) -> Entity | None:
+        """The entity with this external code: ISO alpha-2/alpha-3/numeric, CAMEO or QID."""
+        entity_id = self._codes.get(code.strip().upper())
+        return None if entity_id is None else self._entities.get(entity_id)
+
+    def states(self) -> Iterator[Entity]:
+        """Every state entity."""
+        return (e for e in self._entities.values() if e.kind is EntityKind.STATE)
+
+
+def code_index(entities: Iterable[Entity]) -> dict[str, str]:
+    """External codes to entity ids; a code claimed twice is kept by the first entity.
+
+    CAMEO codes are indexed for states only: persons share codes such as USAGOV.
+    """
+    index: dict[str, str] = {}
+    for entity in entities:
+        for scheme in ("iso_a3", "iso_a2", "iso_n3", "cameo", "wikidata"):
+            value = entity.ids.get(scheme)
+            if value and (scheme != "cameo" or entity.kind is EntityKind.STATE):
+                index.setdefault(value.upper(), entity.id)
+    return index

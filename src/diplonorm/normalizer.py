@@ -1,0 +1,162 @@
+"""`Normalizer`: the public entry point that resolves names to canonical actors and states."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from diplonorm.dates import coerce_date
+from diplonorm.gazetteer.builder import GazetteerBuilder
+from diplonorm.gazetteer.bundled import bundled_gazetteer
+from diplonorm.gazetteer.index import Gazetteer
+from diplonorm.gazetteer.records import SourceFile
+from diplonorm.model import Entity, Resolution
+from diplonorm.resolve.chain import ResolverChain
+from diplonorm.resolve.query import Query
+from diplonorm.text import MAX_NAME_LENGTH, normalize
+from diplonorm.validate import is_iso3
+
+GazetteerSource = str | Path | SourceFile
+_CacheKey = tuple[str, dt.date | None, str | None]
+
+
+class Normalizer:
+    """Resolves names ("Beijing", "Jake Sulivan", "the national security adviser") to entities.
+
+    `gazetteers` are gazetteer files (paths or `SourceFile`s from `parse_source`) merged after
+    the bundled data, later ones taking precedence; `include_bundled=False` uses only them. `fuzzy=False` turns the
+    fuzzy strategy off. Instances are thread-safe and cheap to pickle: the bundled data is
+    referenced, not copied.
+    """
+
+    def __init__(
+        self,
+        gazetteers: Iterable[GazetteerSource] = (),
+        *,
+        include_bundled: bool = True,
+        fuzzy: bool = True,
+        cache_size: int = 65536,
+    ) -> None:
+        self._sources = tuple(gazetteers)
+        self._include_bundled = include_bundled
+        self._fuzzy = fuzzy
+        self._cache_size = cache_size
+        self.gazetteer = _merge(self._sources, include_bundled)
+        self._chain = ResolverChain(self.gazetteer, fuzzy=fuzzy)
+        self._cache: OrderedDict[_CacheKey, Resolution | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        kwargs = {
+            "include_bundled": self._include_bundled,
+            "fuzzy": self._fuzzy,
+            "cache_size": self._cache_size,
+        }
+        return (_rebuild, (self._sources, kwargs))
+
+    def __repr__(self) -> str:
+        return f"<Normalizer {self.gazetteer!r}>"
+
+    def _query(self, name: object, date: object, country: object) -> Query | None:
+        if not isinstance(name, str):
+            msg = f"name must be a str, not {type(name).__name__}"
+            raise TypeError(msg)
+        if len(name) > MAX_NAME_LENGTH:
+            msg = (
+                f"name is {len(name):,} characters; resolve() takes names of up to "
+                f"{MAX_NAME_LENGTH:,} characters (use annotate() for running text)"
+            )
+            raise ValueError(msg)
+        day = coerce_date(date)
+        hint = _country_hint(country)
+        key = normalize(name)
+        if not key:
+            return None
+        return Query(name, key, day, hint)
+
+    def resolve(
+        self, name: str, *, date: dt.date | str | None = None, country: str | None = None
+    ) -> Resolution | None:
+        """The canonical entity for a name, or None when it is unknown or ambiguous.
+
+        `date` (a date or ISO string) picks office holders; `country` (ISO alpha-3) is a hint
+        for titles and ambiguous aliases. Raises TypeError for a non-str name and ValueError
+        for a name over 1,000 characters, a bad date or an unknown country code; an empty or
+        punctuation-only name gives None.
+        """
+        query = self._query(name, date, country)
+        if query is None:
+            return None
+        cache_key = (name, query.date, query.country)
+        with self._lock:
+            if cache_key in self._cache:
+                self._cache.move_to_end(cache_key)
+                return self._cache[cache_key]
+        result = self._chain.resolve(query)
+        with self._lock:
+            self._cache[cache_key] = result
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+    def candidates(
+        self,
+        name: str,
+        *,
+        date: dt.date | str | None = None,
+        country: str | None = None,
+        limit: int = 5,
+    ) -> list[Resolution]:
+        """Up to `limit` ranked candidates from every strategy, best first (may be empty)."""
+        if limit < 1:
+            msg = f"limit must be at least 1, not {limit}"
+            raise ValueError(msg)
+        query = self._query(name, date, country)
+        if query is None:
+            return []
+        return self._chain.candidates(query, limit)
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity with this id, or None."""
+        return self.gazetteer.get(entity_id)
+
+    def by_code(self, code: str) -> Entity | None:
+        """The entity with an ISO alpha-2/alpha-3/numeric code, state CAMEO code or QID."""
+        return self.gazetteer.by_code(code)
+
+
+def _rebuild(sources: tuple[GazetteerSource, ...], kwargs: dict[str, Any]) -> Normalizer:
+    return Normalizer(sources, **kwargs)
+
+
+def _country_hint(country: object) -> str | None:
+    if country is None:
+        return None
+    if not isinstance(country, str):
+        msg = f"country must be an ISO 3166-1 alpha-3 string, not {type(country).__name__}"
+        raise TypeError(msg)
+    code = country.strip().upper()
+    if not is_iso3(code):
+        msg = f"country {country!r} is not an ISO 3166-1 alpha-3 code such as 'USA'"
+        raise ValueError(msg)
+    return code
+
+
+def _merge(sources: tuple[GazetteerSource, ...], include_bundled: bool) -> Gazetteer:
+    base = bundled_gazetteer() if include_bundled else None
+    if not sources:
+        if base is None:
+            msg = "no gazetteer: pass gazetteers=[...] or keep include_bundled=True"
+            raise ValueError(msg)
+        return base
+    builder = GazetteerBuilder(base)
+    for source in sources:
+        if isinstance(source, SourceFile):
+            builder.add(source)
+        else:
+            builder.add_file(source)
+    return builder.build()

@@ -1,0 +1,25 @@
+"""Strategy 1: the normalized name is an alias in the gazetteer."""
+
+from __future__ import annotations
+
+import attrs
+
+from diplonorm.gazetteer.index import Gazetteer
+from diplonorm.resolve.query import NOTHING, Query, StrategyResult, resolve_refs
+
+
+@attrs.frozen(slots=True)
+class ExactStrategy:
+    """Looks the normalized key up in the alias index (all-caps queries also match plain aliases)."""
+
+    gazetteer: Gazetteer
+    name: str = "exact"
+
+    def __call__(self, query: Query) -> StrategyResult:
+        """Resolve by exact alias, applying declared ambiguity rules."""
+        refs = self.gazetteer.lookup(query.key)
+        if not refs:
+            return NOTHING
+        return resolve_refs(
+            self.gazetteer, refs, query, key=query.key, method=self.name, how="exact alias"
+        )

@@ -1,0 +1,159 @@
+"""Strategy 4: blocked, bounded fuzzy matching for misspellings and transliterations.
+
+Every alias key is compared in a canonical form (casefolded, words sorted, so "Jiechi Yang"
+meets "Yang Jiechi"). Candidates are blocked by the first two letters of each significant word,
+so a query is compared with a few hundred aliases, not all of them. The scorer is rapidfuzz's
+plain `ratio` (normalized Indel similarity), never a partial ratio, so "Niger" does not
+fully match inside "Nigeria", and an alias that the query merely extends or cuts short
+("Indiana" and "Indian") is not a match. A match needs a minimum length, a minimum score, and a margin
+over the best *other* entity; otherwise the answer is None.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+import attrs
+
+from diplonorm.gazetteer.index import Gazetteer
+from diplonorm.model import Resolution
+from diplonorm.resolve.query import KIND_SCORES, NOTHING, Query, StrategyResult, describe_alias
+from diplonorm.text import fold_case
+
+#: Queries shorter than this (letters and digits, without spaces) are never fuzzy-matched.
+MIN_LENGTH = 5
+#: Minimum ratio for queries up to `SHORT` characters, and for longer ones.
+SHORT, SHORT_CUTOFF, CUTOFF = 7, 88.0, 85.0
+#: Required lead of the best entity over the runner-up entity.
+MARGIN = 4.0
+#: Fuzzy scores are scaled by this so they always rank below exact matches.
+SCALE = 0.95
+#: Frequent words that do not identify an alias and so do not form blocks.
+STOPWORDS = frozenset(
+    "of the and de la le el du des da di del van von republic islands island saint st state "
+    "states united kingdom democratic people's federal federation new north south east west "
+    "central union ministry minister department office council".split()
+)
+_PER_BLOCK = 8
+
+
+def comparable(key: str) -> str:
+    """The form compared by the fuzzy scorer: casefolded, words sorted."""
+    return " ".join(sorted(fold_case(key).split()))
+
+
+def _blocks(form: str) -> set[str]:
+    words = form.split()
+    significant = [w for w in words if w not in STOPWORDS] or words
+    return {w[:2] for w in significant}
+
+
+@attrs.frozen(slots=True)
+class _Block:
+    forms: list[str]
+    keys: list[str]
+
+
+class FuzzyIndex:
+    """Alias keys grouped in blocks, built once per gazetteer on first use."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        forms: dict[str, dict[str, str]] = defaultdict(dict)
+        for key in gazetteer.alias_keys:
+            form = comparable(key)
+            if len(form.replace(" ", "")) < MIN_LENGTH - 1:
+                continue
+            for block in _blocks(form):
+                forms[block].setdefault(form, key)
+        self.blocks = {
+            b: _Block(list(by_form), list(by_form.values())) for b, by_form in forms.items()
+        }
+
+    def search(self, query_form: str, cutoff: float) -> dict[str, float]:
+        """Best ratio per alias key over the query's blocks, at or above `cutoff`."""
+        from rapidfuzz import fuzz, process  # imported on first fuzzy use: keeps import fast
+
+        scores: dict[str, float] = {}
+        for block_name in _blocks(query_form):
+            block = self.blocks.get(block_name)
+            if block is None:
+                continue
+            hits = process.extract(
+                query_form, block.forms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=_PER_BLOCK
+            )
+            for _form, score, index in hits:
+                key = block.keys[index]
+                if score > scores.get(key, 0.0):
+                    scores[key] = score
+        return scores
+
+
+def _extends(a: str, b: str) -> bool:
+    """True when one string is the other plus letters at the end ("Indiana", "Indian").
+
+    Such pairs are usually different words (Niger/Nigeria, Dominica/Dominican), not typos.
+    """
+    return a != b and (a.startswith(b) or b.startswith(a))
+
+
+class FuzzyStrategy:
+    """Fuzzy-matches the query against every alias key; returns None when unsure."""
+
+    name = "fuzzy"
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self._index: FuzzyIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index(self) -> FuzzyIndex:
+        """The block index, built on first use and shared afterwards."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = FuzzyIndex(self.gazetteer)
+        return self._index
+
+    def __call__(self, query: Query) -> StrategyResult:
+        """Rank entities by their best alias ratio; decide only with a clear margin."""
+        form = comparable(query.key)
+        length = len(form.replace(" ", ""))
+        if length < MIN_LENGTH:
+            return NOTHING
+        cutoff = SHORT_CUTOFF if length <= SHORT else CUTOFF
+        best: dict[str, tuple[float, Resolution]] = {}
+        letters = fold_case(query.key).replace(" ", "")
+        for key, ratio in self.index.search(form, cutoff - MARGIN).items():
+            if _extends(letters, fold_case(key).replace(" ", "")):
+                continue
+            for ref in self.gazetteer.lookup(key):
+                if ref.entity_id in best and best[ref.entity_id][0] >= ratio:
+                    continue
+                entity = self.gazetteer.entity(ref.entity_id)
+                score = min(ratio, KIND_SCORES[ref.kind]) * SCALE
+                evidence = (
+                    f"fuzzy match of {query.text!r} to alias {describe_alias(ref)} of "
+                    f"{entity.name} (ratio {ratio:.1f}) [{entity.source}]"
+                )
+                res = Resolution(entity, score, self.name, evidence, ref.text, ref.kind)
+                best[ref.entity_id] = (ratio, res)
+        if not best:
+            return NOTHING
+        ranked = sorted(best.values(), key=lambda pair: (-pair[0], pair[1].entity_id))
+        top_ratio, top = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        candidates = tuple(r for _, r in ranked)
+        if top_ratio < cutoff:
+            return StrategyResult(candidates, None)
+        if top_ratio - runner_up < MARGIN:
+            note = f"; not decided: {ranked[1][1].canonical} scores {runner_up:.1f}"
+            return StrategyResult(
+                tuple(attrs.evolve(r, evidence=r.evidence + note) for r in candidates), None
+            )
+        if runner_up:
+            top = attrs.evolve(
+                top, evidence=f"{top.evidence}; runner-up {ranked[1][1].canonical} {runner_up:.1f}"
+            )
+        return StrategyResult((top, *candidates[1:]), top)
