@@ -115,7 +115,7 @@ def test_compiled_round_trip_keeps_everything(write_gazetteer: WriteGazetteer) -
         amb, state("COG", "Republic of the Congo", names={"fr": ["Congo-Brazzaville"]}),
         state("COD", "DR Congo", ids={"iso_a2": "CD"}), person("a", "Ann Bee", country="COG"), office,
     )])
-    again = load_compiled(dump_compiled(gaz, "digest"))
+    again = load_compiled(dump_compiled(gaz, "digest").encode())
     assert dict(again.entities) == dict(gaz.entities)
     assert dict(again.offices) == dict(gaz.offices)
     assert dict(again.ambiguities) == dict(gaz.ambiguities)

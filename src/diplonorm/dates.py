@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
@@ -26,9 +25,9 @@ def parse_partial_date(text: str) -> PartialDate:
             day = dt.date(year, int(match[2]), int(match[3]))
             return PartialDate(day, day, text)
         if match[2] is not None:
-            month = int(match[2])
-            last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
-            return PartialDate(dt.date(year, month, 1), dt.date(year, month, last), text)
+            first = dt.date(year, int(match[2]), 1)
+            following = dt.date(year + first.month // 12, first.month % 12 + 1, 1)
+            return PartialDate(first, following - dt.timedelta(days=1), text)
         return PartialDate(dt.date(year, 1, 1), dt.date(year, 12, 31), text)
     except ValueError:
         msg = f"{text!r} is not a valid calendar date"

@@ -6,21 +6,23 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from diplonorm.dates import coerce_date
-from diplonorm.gazetteer.builder import GazetteerBuilder
 from diplonorm.gazetteer.bundled import bundled_gazetteer
 from diplonorm.gazetteer.index import Gazetteer
-from diplonorm.gazetteer.records import SourceFile
 from diplonorm.model import Entity, Resolution
 from diplonorm.resolve.chain import ResolverChain
 from diplonorm.resolve.query import Query
 from diplonorm.text import MAX_NAME_LENGTH, normalize
 from diplonorm.validate import is_iso3
 
-GazetteerSource = str | Path | SourceFile
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from diplonorm.gazetteer.records import SourceFile
+
+GazetteerSource: TypeAlias = "str | Path | SourceFile"
 _CacheKey = tuple[str, dt.date | None, str | None]
 
 
@@ -153,6 +155,9 @@ def _merge(sources: tuple[GazetteerSource, ...], include_bundled: bool) -> Gazet
             msg = "no gazetteer: pass gazetteers=[...] or keep include_bundled=True"
             raise ValueError(msg)
         return base
+    from diplonorm.gazetteer.builder import GazetteerBuilder
+    from diplonorm.gazetteer.records import SourceFile
+
     builder = GazetteerBuilder(base)
     for source in sources:
         if isinstance(source, SourceFile):

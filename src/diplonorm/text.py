@@ -93,7 +93,7 @@ def normalize(text: str) -> str:
         msg = f"normalize() takes a str, not {type(text).__name__}"
         raise TypeError(msg)
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    text = _DOTS.sub("", text).replace("&", " and ").replace("_", " ")
+    text = _DOTS.sub("", text).replace("&", " and ").replace("+", " plus ").replace("_", " ")
     words = [key for key in map(_token_key, _WORD.findall(text)) if key]
     while len(words) > 1 and words[0] == "the":
         del words[0]

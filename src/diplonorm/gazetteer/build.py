@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from diplonorm.gazetteer.builder import load_gazetteer
-from diplonorm.gazetteer.bundled import COMPILED_FILE, DATA_DIR, bundled_paths
+from diplonorm.gazetteer.bundled import COMPILED_FILE, bundled_paths
+from diplonorm.gazetteer.bundled import DATA_DIR as _DATA_DIR
 from diplonorm.gazetteer.compiled import sources_digest, write_compiled
 from diplonorm.text import normalize
 
+DATA_DIR = Path(_DATA_DIR)
 CURATED_STATES = DATA_DIR / "curated" / "states.jsonl"
 STATES_FILE = DATA_DIR / "states.jsonl"
 REPORT_FILE = DATA_DIR / "states.build-report.txt"

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import warnings
-from pathlib import Path
 
-from diplonorm.gazetteer.builder import load_gazetteer
 from diplonorm.gazetteer.compiled import is_current, load_compiled, read_header, sources_digest
 from diplonorm.gazetteer.index import Gazetteer
 
 #: Folder of the bundled data files.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
 #: The bundled source files in precedence order (later files win).
 BUNDLED_FILES = (
     "states.jsonl",
@@ -27,9 +26,9 @@ _lock = threading.Lock()
 _cache: list[Gazetteer] = []
 
 
-def bundled_paths() -> tuple[Path, ...]:
+def bundled_paths() -> tuple[str, ...]:
     """Paths of the bundled source files."""
-    return tuple(DATA_DIR / name for name in BUNDLED_FILES)
+    return tuple(os.path.join(DATA_DIR, name) for name in BUNDLED_FILES)
 
 
 def bundled_gazetteer() -> Gazetteer:
@@ -46,16 +45,19 @@ def bundled_gazetteer() -> Gazetteer:
 
 def _load() -> Gazetteer:
     paths = bundled_paths()
-    compiled = DATA_DIR / COMPILED_FILE
+    compiled = os.path.join(DATA_DIR, COMPILED_FILE)
     digest = sources_digest(paths)
-    if compiled.exists():
-        text = compiled.read_text(encoding="utf-8")
-        if is_current(read_header(text), digest):
-            return load_compiled(text)
+    if os.path.exists(compiled):
+        with open(compiled, "rb") as handle:
+            data = handle.read()
+        if is_current(read_header(data), digest):
+            return load_compiled(data)
     warnings.warn(
         "diplonorm's compiled gazetteer index is missing or stale; indexing the source files "
         "(slow). Rebuild it with: python -m diplonorm.gazetteer.build",
         RuntimeWarning,
         stacklevel=3,
     )
+    from diplonorm.gazetteer.builder import load_gazetteer
+
     return load_gazetteer(paths)

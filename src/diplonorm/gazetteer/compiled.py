@@ -9,15 +9,15 @@ stored one JSON line each and decoded only when first needed.
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from diplonorm.dates import parse_partial_date
-from diplonorm.gazetteer.index import Conflict, EntityStore, Gazetteer, SourceInfo
+from diplonorm.gazetteer.index import Conflict, EntityStore, Gazetteer, PackedRefs, SourceInfo
 from diplonorm.model import Ambiguity, AliasKind, Entity, EntityKind, Office, Tenure
 
 #: Bump when the format of the compiled file changes.
@@ -25,12 +25,13 @@ COMPILED_VERSION = 1
 #: Bump when `diplonorm.text.normalize` changes the keys it produces.
 NORMALIZER_VERSION = 1
 
-def sources_digest(paths: Iterable[Path]) -> str:
+def sources_digest(paths: Iterable[str | os.PathLike[str]]) -> str:
     """A fingerprint of the source files (names, sizes and CRC-32 of their bytes), in order."""
     parts = []
     for path in paths:
-        raw = path.read_bytes()
-        parts.append(f"{path.name}:{len(raw)}:{zlib.crc32(raw):08x}")
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        parts.append(f"{os.path.basename(path)}:{len(raw)}:{zlib.crc32(raw):08x}")
     return ";".join(parts)
 
 
@@ -126,7 +127,7 @@ def _tenure(raw: list[Any]) -> Tenure:
     )
 
 
-def decode_entity(line: str) -> Entity:
+def decode_entity(line: bytes) -> Entity:
     """One entity from its compiled JSON line."""
     raw = json.loads(line)
     return Entity(
@@ -147,15 +148,15 @@ def decode_entity(line: str) -> Entity:
     )
 
 
-def read_header(text: str) -> dict[str, Any]:
-    """The header (first line) of compiled text."""
-    header: dict[str, Any] = json.loads(text[: text.index("\n")])
+def read_header(data: bytes) -> dict[str, Any]:
+    """The header (first line) of compiled data."""
+    header: dict[str, Any] = json.loads(data[: data.index(b"\n")])
     return header
 
 
-def load_compiled(text: str) -> Gazetteer:
-    """Rebuild a Gazetteer from `dump_compiled` text; entities are decoded on first use."""
-    lines = text.split("\n")
+def load_compiled(data: bytes) -> Gazetteer:
+    """Rebuild a Gazetteer from `dump_compiled` output (UTF-8 bytes); entities decode lazily."""
+    lines = data.split(b"\n")
     header = json.loads(lines[0])
     keys, values = json.loads(lines[1])
     rest = json.loads(lines[2])
@@ -183,7 +184,7 @@ def load_compiled(text: str) -> Gazetteer:
             kind=AliasKind(raw["kind"]),
         )
     ids = header["ids"]
-    aliases = {k: v if isinstance(v, int) else tuple(v) for k, v in zip(keys, values, strict=True)}
+    aliases: dict[str, PackedRefs] = dict(zip(keys, values, strict=True))
     return Gazetteer(
         entities=EntityStore(ids, lines[4 : 4 + len(ids)], decode_entity),
         offices=offices,
@@ -196,6 +197,7 @@ def load_compiled(text: str) -> Gazetteer:
     )
 
 
-def write_compiled(gazetteer: Gazetteer, digest: str, path: Path) -> None:
+def write_compiled(gazetteer: Gazetteer, digest: str, path: str | os.PathLike[str]) -> None:
     """Write the compiled index (deterministic for the same gazetteer)."""
-    path.write_text(dump_compiled(gazetteer, digest), encoding="utf-8")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(dump_compiled(gazetteer, digest))

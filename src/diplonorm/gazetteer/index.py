@@ -50,7 +50,7 @@ class SourceInfo:
 #: Packed alias references: entity index << 16 | alias position << 3 | alias kind code.
 _KIND_CODES = tuple(AliasKind)
 FROM_AMBIGUITY = 8191
-PackedRefs = int | tuple[int, ...]
+PackedRefs = int | Sequence[int]
 
 
 def pack_ref(entity_index: int, alias_position: int, kind: AliasKind) -> int:
@@ -76,8 +76,8 @@ class EntityStore(Mapping[str, Entity]):
     def __init__(
         self,
         ids: Sequence[str],
-        items: Sequence[Entity | str],
-        decode: Callable[[str], Entity] | None = None,
+        items: Sequence[Entity | bytes],
+        decode: Callable[[bytes], Entity] | None = None,
     ) -> None:
         self._ids = tuple(ids)
         self._items = list(items)
@@ -143,7 +143,7 @@ class Gazetteer:
         entities: EntityStore,
         offices: Mapping[str, Office],
         ambiguities: Mapping[str, Ambiguity],
-        aliases: Mapping[str, PackedRefs],
+        aliases: dict[str, PackedRefs],
         titles: Mapping[str, tuple[str, ...]],
         codes: Mapping[str, str] | None = None,
         sources: tuple[SourceInfo, ...] = (),
@@ -152,7 +152,7 @@ class Gazetteer:
         self._entities = entities
         self._offices = MappingProxyType(dict(offices))
         self._ambiguities = MappingProxyType(dict(ambiguities))
-        self._aliases = MappingProxyType(dict(aliases))
+        self._aliases = MappingProxyType(aliases)
         self._titles = MappingProxyType(dict(titles))
         self.sources = sources
         self.conflicts = conflicts

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import attrs
-
 from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.resolve.query import NOTHING, Query, StrategyResult, resolve_refs
 
 
-@attrs.frozen(slots=True)
 class ExactStrategy:
     """Looks the normalized key up in the alias index (all-caps queries also match plain aliases)."""
 
-    gazetteer: Gazetteer
-    name: str = "exact"
+    __slots__ = ("gazetteer",)
+    name = "exact"
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
 
     def __call__(self, query: Query) -> StrategyResult:
         """Resolve by exact alias, applying declared ambiguity rules."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from typing import NamedTuple
 
 import attrs
 
@@ -49,8 +50,9 @@ def _blocks(form: str) -> set[str]:
     return {w[:2] for w in significant}
 
 
-@attrs.frozen(slots=True)
-class _Block:
+class _Block(NamedTuple):
+    """The compared forms of one block and the alias keys they came from."""
+
     forms: list[str]
     keys: list[str]
 

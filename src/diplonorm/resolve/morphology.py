@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import attrs
-
 from diplonorm.gazetteer.index import AliasRef, Gazetteer
 from diplonorm.model import AliasKind, EntityKind
 from diplonorm.resolve.query import NOTHING, Query, StrategyResult, resolve_refs
@@ -41,12 +39,14 @@ PREFIXES = frozenset({"pro", "anti"})
 _STATE_KINDS = frozenset({EntityKind.STATE})
 
 
-@attrs.frozen(slots=True)
 class MorphologyStrategy:
     """Strips a plural ending or an affix and retries the exact alias index."""
 
-    gazetteer: Gazetteer
-    name: str = "morphology"
+    __slots__ = ("gazetteer",)
+    name = "morphology"
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
 
     def _forms(self, key: str) -> Iterator[tuple[str, str, frozenset[AliasKind] | None]]:
         """(base key, description, alias kinds allowed) for each reading of the key."""

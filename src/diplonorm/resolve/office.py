@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import attrs
 
@@ -25,8 +26,9 @@ _MAX_WORDS = 12
 CERTAIN, POSSIBLE, LATEST = 90.0, 75.0, 80.0
 
 
-@attrs.frozen(slots=True)
-class _Reading:
+class _Reading(NamedTuple):
+    """One way to read the query: a title and the entity that names its jurisdiction."""
+
     title: str
     modifier: Entity | None
     modifier_text: str
@@ -38,12 +40,14 @@ def _strip_the(words: list[str]) -> str:
     return " ".join(words)
 
 
-@attrs.frozen(slots=True)
 class OfficeStrategy:
     """Finds the office a title names and returns its holder on the query date."""
 
-    gazetteer: Gazetteer
-    name: str = "office"
+    __slots__ = ("gazetteer",)
+    name = "office"
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
 
     def _readings(self, key: str) -> Iterator[_Reading]:
         titles = self.gazetteer.title_keys
@@ -58,8 +62,12 @@ class OfficeStrategy:
                 if j - i == n:
                     continue
                 rest = words[:i] + words[j:]
-                if j == n and i > 1 and words[i - 1] in _LINKS:
-                    rest = words[: i - 1]
+                if j == n:
+                    head = words[:i]
+                    if head and head[-1] == "the":
+                        head = head[:-1]
+                    if len(head) > 1 and head[-1] in _LINKS:
+                        rest = head[:-1]
                 title = _strip_the(rest)
                 if title not in titles:
                     continue
