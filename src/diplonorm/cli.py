@@ -44,7 +44,9 @@ def _resolve(args: argparse.Namespace, out: TextIO) -> int:
     rows = []
     for name in args.names:
         if args.candidates:
-            found = norm.candidates(name, date=args.date, country=args.country, limit=args.candidates)
+            found = norm.candidates(
+                name, date=args.date, country=args.country, limit=args.candidates
+            )
             rows += [_row(name, r) for r in found] or [_row(name, None)]
         else:
             rows.append(_row(name, norm.resolve(name, date=args.date, country=args.country)))
@@ -100,3 +102,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print(f"diplonorm: error: {exc}", file=sys.stderr)
         return 2
     return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 import attrs
 
 
-class EntityKind(str, Enum):
+class EntityKind(StrEnum):
     """What kind of actor an entity is."""
 
     STATE = "state"
@@ -23,7 +23,7 @@ class EntityKind(str, Enum):
     GOVERNMENT_BODY = "government_body"
 
 
-class AliasKind(str, Enum):
+class AliasKind(StrEnum):
     """How an alias names its entity; later stages use it to tell a place from a government."""
 
     NAME = "name"

@@ -30,9 +30,9 @@ class Normalizer:
     """Resolves names ("Beijing", "Jake Sulivan", "the national security adviser") to entities.
 
     `gazetteers` are gazetteer files (paths or `SourceFile`s from `parse_source`) merged after
-    the bundled data, later ones taking precedence; `include_bundled=False` uses only them. `fuzzy=False` turns the
-    fuzzy strategy off. Instances are thread-safe and cheap to pickle: the bundled data is
-    referenced, not copied.
+    the bundled data, later ones taking precedence; `include_bundled=False` uses only them.
+    `fuzzy=False` turns the fuzzy strategy off. Instances are thread-safe and cheap to pickle:
+    the bundled data is referenced, not copied.
     """
 
     def __init__(

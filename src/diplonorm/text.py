@@ -1,6 +1,6 @@
 """The one alias normalization function, used for gazetteer aliases and queries alike.
 
-`normalize` maps the ways people write a name to one key: "Côte d’Ivoire" and "Cote d'Ivoire",
+`normalize` maps the ways people write a name to one key: "Côte d\u2019Ivoire" and "Cote d'Ivoire",
 "U.S." and "US", "the Netherlands" and "Netherlands", "China's" and "China". Short all-caps
 acronyms keep their case, so "US" (the United States) and "us" (a pronoun) get different keys.
 """
@@ -23,7 +23,7 @@ _LATIN_EXTRA = {
     "Đ": "D",
     "ł": "l",
     "Ł": "L",
-    "ı": "i",
+    "\u0131": "i",  # dotless i
     "æ": "ae",
     "Æ": "AE",
     "œ": "oe",
@@ -36,7 +36,7 @@ _LATIN_EXTRA = {
     "Ħ": "H",
 }
 _TRANSLATE = str.maketrans(
-    {**{c: "'" for c in _APOSTROPHES}, **{c: "-" for c in _DASHES}, **_LATIN_EXTRA}
+    {**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_DASHES, "-"), **_LATIN_EXTRA}
 )
 #: A word: letters, digits, apostrophes and the combining marks of the scripts that use them.
 _WORD = re.compile(

@@ -166,11 +166,11 @@ def _add_translations(
             kept = []
             for text in by_lang[lang]:
                 key = normalize(text)
-                english = english_owner.get(key)
+                owner = english_owner.get(key)
                 if key in declared:
                     report.append(f"{iso3}\t{lang}\t{text}\tdeclared ambiguous in curated data")
-                elif english is not None and english != iso3:
-                    report.append(f"{iso3}\t{lang}\t{text}\tEnglish alias of {english}")
+                elif owner is not None and owner != iso3:
+                    report.append(f"{iso3}\t{lang}\t{text}\tEnglish alias of {owner}")
                 elif len(owners[key]) > 1:
                     others = ",".join(sorted(owners[key] - {iso3}))
                     report.append(f"{iso3}\t{lang}\t{text}\talso a translation for {others}")
@@ -219,7 +219,9 @@ def write_index() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the build script."""
-    parser = argparse.ArgumentParser(prog="python -m diplonorm.gazetteer.build", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m diplonorm.gazetteer.build", description=__doc__
+    )
     parser.add_argument(
         "--index-only", action="store_true", help="only recompile the index from the JSONL files"
     )

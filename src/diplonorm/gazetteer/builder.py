@@ -19,6 +19,7 @@ from diplonorm.gazetteer.index import (
     Conflict,
     EntityStore,
     Gazetteer,
+    PackedRefs,
     SourceInfo,
     pack_ref,
     packed_list,
@@ -69,8 +70,10 @@ class GazetteerBuilder:
             self._sources.extend(base.sources)
             self._conflicts.extend(base.conflicts)
             by_name = {s.name: s.path for s in base.sources}
-            for record in (*base.entities.values(), *base.offices.values()):
-                self._origin[record.id] = _Origin(by_name.get(record.source, ""), 0)
+            for entity in base.entities.values():
+                self._origin[entity.id] = _Origin(by_name.get(entity.source, ""), 0)
+            for office in base.offices.values():
+                self._origin[office.id] = _Origin(by_name.get(office.source, ""), 0)
 
     def add_file(self, path: str | Path) -> GazetteerBuilder:
         """Read, validate and add one gazetteer file."""
@@ -126,9 +129,12 @@ class GazetteerBuilder:
                             f"alias of {other} on line {theirs.line}; declare it with an "
                             '"ambiguous" record or remove one'
                         )
-                        raise GazetteerError(msg, path=source.path, line=origin.line, field="aliases")
+                        raise GazetteerError(
+                            msg, path=source.path, line=origin.line, field="aliases"
+                        )
                     detail = f"{key!r} now names {entity.id} ({entity.source}), not {other}"
-                    self._conflict("alias-taken", key, entity.source, self._entities[other].source, detail)
+                    loser = self._entities[other].source
+                    self._conflict("alias-taken", key, entity.source, loser, detail)
                 refs[:] = [r for r in refs if r.entity_id not in others]
             refs.append(_Entry(entity.id, position, alias.kind))
 
@@ -156,7 +162,8 @@ class GazetteerBuilder:
                 self._fail(office.id, "jurisdiction", f"no entity with id {office.jurisdiction!r}")
             for i, tenure in enumerate(office.tenures):
                 if tenure.holder not in self._entities:
-                    self._fail(office.id, f"tenures[{i}].holder", f"no entity with id {tenure.holder!r}")
+                    msg = f"no entity with id {tenure.holder!r}"
+                    self._fail(office.id, f"tenures[{i}].holder", msg)
         for key, amb in self._ambiguities.items():
             for cand in amb.candidates:
                 if cand not in self._entities:
@@ -182,7 +189,8 @@ class GazetteerBuilder:
                 if claimed is not None and claimed != office.id:
                     mine, theirs = self._origin[office.id], self._origin[claimed]
                     if mine.path == theirs.path:
-                        msg = f"title {title!r} is also a title of {claimed} in {office.jurisdiction}"
+                        where = office.jurisdiction
+                        msg = f"title {title!r} is also a title of {claimed} in {where}"
                         self._fail(office.id, "titles", msg)
                     detail = f"{title!r} in {office.jurisdiction} now names {office.id}"
                     self._conflict("title-taken", key, office.id, claimed, detail)
@@ -203,7 +211,7 @@ class GazetteerBuilder:
         self._offices = offices
         ids = list(self._entities)
         position = {entity_id: i for i, entity_id in enumerate(ids)}
-        aliases: dict[str, int | tuple[int, ...]] = {}
+        aliases: dict[str, PackedRefs] = {}
         for key, entries in self._aliases.items():
             packed = tuple(pack_ref(position[e.entity_id], e.position, e.kind) for e in entries)
             if packed:

@@ -18,7 +18,7 @@ import attrs
 
 from diplonorm.dates import parse_partial_date
 from diplonorm.gazetteer.index import Conflict, EntityStore, Gazetteer, PackedRefs, SourceInfo
-from diplonorm.model import Ambiguity, AliasKind, Entity, EntityKind, Office, Tenure
+from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office, Tenure
 
 #: Bump when the format of the compiled file changes.
 COMPILED_VERSION = 1

@@ -8,7 +8,7 @@ from types import MappingProxyType
 
 import attrs
 
-from diplonorm.model import Ambiguity, AliasKind, Entity, EntityKind, Office
+from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office
 from diplonorm.text import fold_case
 
 

@@ -7,6 +7,7 @@ a half-loaded gazetteer behind. Every error names the file, the line and the fie
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -17,7 +18,7 @@ import attrs
 
 from diplonorm.dates import parse_partial_date
 from diplonorm.errors import GazetteerError
-from diplonorm.model import Ambiguity, AliasKind, Entity, EntityKind, Office, PartialDate, Tenure
+from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office, PartialDate, Tenure
 from diplonorm.text import normalize
 from diplonorm.validate import is_iso3
 
@@ -254,7 +255,7 @@ def overlapping(tenures: Iterable[Tenure]) -> tuple[Tenure, Tenure] | None:
         (t for t in tenures if t.start is not None),
         key=lambda t: t.start.latest if t.start else dt.date.min,
     )
-    for a, b in zip(known, known[1:], strict=False):
+    for a, b in itertools.pairwise(known):
         assert b.start is not None
         a_end = a.end.earliest if a.end is not None else None
         if a.end is None and a.end_unknown:
@@ -324,7 +325,7 @@ def _ambiguity(rec: _Record, source: str) -> Ambiguity:
 
 def _header(data: Any, path: str) -> Header:
     if not isinstance(data, dict) or data.get("diplonorm") != "gazetteer":
-        msg = 'the first line must be a header such as {"diplonorm": "gazetteer", "version": 1, ...}'
+        msg = 'the first line must be a header: {"diplonorm": "gazetteer", "version": 1, ...}'
         raise GazetteerError(msg, path=path, line=1, field="diplonorm")
     rec = _Record(data, path, 1, _HEADER_FIELDS)
     version = data.get("version")

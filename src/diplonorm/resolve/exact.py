@@ -7,7 +7,7 @@ from diplonorm.resolve.query import NOTHING, Query, StrategyResult, resolve_refs
 
 
 class ExactStrategy:
-    """Looks the normalized key up in the alias index (all-caps queries also match plain aliases)."""
+    """Looks the key up in the alias index (an all-caps query also matches plain aliases)."""
 
     __slots__ = ("gazetteer",)
     name = "exact"

@@ -5,8 +5,8 @@ meets "Yang Jiechi"). Candidates are blocked by the first two letters of each si
 so a query is compared with a few hundred aliases, not all of them. The scorer is rapidfuzz's
 plain `ratio` (normalized Indel similarity), never a partial ratio, so "Niger" does not
 fully match inside "Nigeria", and an alias that the query merely extends or cuts short
-("Indiana" and "Indian") is not a match. A match needs a minimum length, a minimum score, and a margin
-over the best *other* entity; otherwise the answer is None.
+("Indiana" and "Indian") is not a match. A match needs a minimum length, a minimum score,
+and a margin over the best *other* entity; otherwise the answer is None.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ MARGIN = 4.0
 #: Fuzzy scores are scaled by this so they always rank below exact matches.
 SCALE = 0.95
 #: Frequent words that do not identify an alias and so do not form blocks.
-STOPWORDS = frozenset(
-    "of the and de la le el du des da di del van von republic islands island saint st state "
-    "states united kingdom democratic people's federal federation new north south east west "
-    "central union ministry minister department office council".split()
+_STOPWORD_TEXT = (
+    "of the and de la le el du des da di del van von republic islands island saint st "
+    "state states united kingdom democratic people's federal federation new north south "
+    "east west central union ministry minister department office council"
 )
+STOPWORDS = frozenset(_STOPWORD_TEXT.split(" "))
 _PER_BLOCK = 8
 
 

@@ -1,0 +1,161 @@
+"""Consistency of the bundled data: codes, ids, tenures, aliases, and the seed actors."""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import version
+from pathlib import Path
+
+import pycountry
+import pytest
+
+from diplonorm.gazetteer import bundled_gazetteer, load_gazetteer
+from diplonorm.gazetteer.bundled import COMPILED_FILE, DATA_DIR, bundled_paths
+from diplonorm.gazetteer.compiled import is_current, read_header, sources_digest
+from diplonorm.gazetteer.index import Gazetteer
+from diplonorm.gazetteer.records import overlapping, read_source
+from diplonorm.model import EntityKind
+from diplonorm.validate import is_iso3
+
+DATA = Path(DATA_DIR)
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    """The bundled gazetteer, indexed from its source files (not the compiled index)."""
+    return load_gazetteer(bundled_paths())
+
+
+def test_every_iso_country_and_kosovo_is_a_state(gaz: Gazetteer) -> None:
+    """All 249 ISO 3166-1 countries plus Kosovo, with their ISO codes as external ids."""
+    states = {e.country for e in gaz.states()}
+    assert states == {c.alpha_3 for c in pycountry.countries} | {"XKX"}
+    for country in pycountry.countries:
+        entity = gaz.entity(f"state:{country.alpha_3}")
+        assert entity.ids["iso_a2"] == country.alpha_2
+        assert entity.ids["iso_n3"] == country.numeric
+
+
+def test_every_country_code_is_valid(gaz: Gazetteer) -> None:
+    """Every entity's country is an ISO 3166-1 alpha-3 code."""
+    for entity in gaz:
+        assert entity.country is None or is_iso3(entity.country), entity.id
+
+
+def test_merge_has_no_conflicts(gaz: Gazetteer) -> None:
+    """No bundled file overrides another's records, aliases or titles."""
+    assert gaz.conflicts == ()
+
+
+def test_ids_are_unique_across_files() -> None:
+    """No id appears in two bundled files."""
+    seen: dict[str, str] = {}
+    for path in bundled_paths():
+        source = read_source(path)
+        for record in (*source.entities, *source.offices):
+            assert record.id not in seen, f"{record.id} in {path} and {seen[record.id]}"
+            seen[record.id] = str(path)
+
+
+def test_tenures_of_single_holder_offices_do_not_overlap(gaz: Gazetteer) -> None:
+    """One holder at a time in every single-holder office."""
+    for office in gaz.offices.values():
+        if office.single_holder:
+            assert overlapping(office.tenures) is None, office.id
+
+
+def test_holders_belong_to_the_office_state(gaz: Gazetteer) -> None:
+    """A national office's holders are persons of that state."""
+    for office in gaz.offices.values():
+        jurisdiction = gaz.entity(office.jurisdiction)
+        for tenure in office.tenures:
+            holder = gaz.entity(tenure.holder)
+            assert holder.kind is EntityKind.PERSON, tenure.holder
+            if jurisdiction.kind is not EntityKind.ORGANIZATION or jurisdiction.country:
+                assert holder.country == office.country, (office.id, holder.id)
+
+
+def test_declared_ambiguities_are_the_only_shared_aliases(gaz: Gazetteer) -> None:
+    """An alias key naming several entities is always a declared ambiguity."""
+    for key in gaz.alias_keys:
+        entities = {r.entity_id for r in gaz.refs(key)}
+        if len(entities) > 1:
+            amb = gaz.ambiguities.get(key)
+            assert amb is not None, key
+            assert entities <= set(amb.candidates)
+
+
+def test_no_bare_surname_or_common_word_aliases(gaz: Gazetteer) -> None:
+    """Person aliases are full names, never a bare family name."""
+    for entity in gaz:
+        if entity.kind is EntityKind.PERSON:
+            assert entity.family_name, entity.id
+            for alias in (entity.name, *entity.aliases):
+                assert len(alias.split()) > 1, (entity.id, alias)
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "office_id", "day"),
+    [
+        ("person:jake-sullivan", "office:usa:national-security-adviser", "2022-03-14"),
+        ("person:joe-biden", "office:usa:president", "2022-03-14"),
+        ("person:xi-jinping", "office:chn:president", "2022-03-14"),
+        ("person:vladimir-putin", "office:rus:president", "2022-03-14"),
+        ("person:ned-price", "office:usa:state-department-spokesperson", "2022-03-14"),
+        ("person:gina-raimondo", "office:usa:secretary-of-commerce", "2022-03-14"),
+    ],
+)
+def test_seed_actors_hold_their_offices(gaz: Gazetteer, entity_id: str, office_id: str, day: str) -> None:
+    """The actors of the seed articles are in office on the meeting date."""
+    import datetime as dt
+
+    office = gaz.office(office_id)
+    holders = [t.holder for t in office.tenures if t.certainly_covers(dt.date.fromisoformat(day))]
+    assert holders == [entity_id]
+
+
+def test_seed_people_and_institutions_are_present(gaz: Gazetteer) -> None:
+    """Yang Jiechi, Ryan Hass and his institution are in the gazetteer."""
+    assert gaz.entity("person:yang-jiechi").country == "CHN"
+    hass = gaz.entity("person:ryan-hass")
+    assert "org:brookings-institution" in hass.affiliations
+
+
+def test_every_file_has_a_source_note() -> None:
+    """Each bundled file's header names its source and as-of date; SOURCES.md covers it."""
+    notes = (DATA / "SOURCES.md").read_text(encoding="utf-8")
+    for path in bundled_paths():
+        header = read_source(path).header
+        assert header.source
+        assert header.as_of
+        assert Path(path).name in notes
+
+
+def test_compiled_index_is_current() -> None:
+    """The committed compiled index was built from the committed source files."""
+    data = (DATA / COMPILED_FILE).read_bytes()
+    assert is_current(read_header(data), sources_digest(bundled_paths()))
+
+
+def test_compiled_index_matches_the_sources(gaz: Gazetteer) -> None:
+    """Loading the compiled index gives the same entities, offices and alias keys."""
+    compiled = bundled_gazetteer()
+    assert set(compiled.entities) == set(gaz.entities)
+    assert dict(compiled.offices) == dict(gaz.offices)
+    assert set(compiled.alias_keys) == set(gaz.alias_keys)
+    for entity_id in ("state:CHN", "person:jake-sullivan", "org:nato"):
+        assert compiled.entity(entity_id) == gaz.entity(entity_id)
+    for key in ("US", "beijing", "congo", "nato"):
+        assert compiled.lookup(key) == gaz.lookup(key)
+
+
+def test_states_file_is_reproducible() -> None:
+    """Rebuilding states.jsonl from pycountry and the curated file gives the committed bytes."""
+    from diplonorm.gazetteer.build import STATES_FILE, build_states
+
+    header = json.loads(STATES_FILE.read_text(encoding="utf-8").splitlines()[0])
+    if f"pycountry {version('pycountry')} " not in header["source"]:
+        pytest.skip(f"states.jsonl was built with another pycountry than {version('pycountry')}")
+    records, _report = build_states()
+    committed = STATES_FILE.read_text(encoding="utf-8").splitlines()[1:]
+    assert [json.loads(line) for line in committed] == records
