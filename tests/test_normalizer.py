@@ -63,10 +63,28 @@ def test_states_and_their_variants(norm: Normalizer, name: str, iso3: str, metho
     assert res.kind is EntityKind.STATE
 
 
-@pytest.mark.parametrize("name", ["us", "IT", "ME", "OR", "AND", "Congo", "Indiana", "Rugby"])
+@pytest.mark.parametrize("name", ["us", "IT", "ME", "OR", "AND", "Congo", "Rugby", "Lyngby"])
 def test_words_and_ambiguities_stay_unresolved(norm: Normalizer, name: str) -> None:
     """Pronouns, short capitals, declared ambiguities and near-misses give None."""
     assert norm.resolve(name) is None
+
+
+def test_us_states_are_known_words(norm: Normalizer) -> None:
+    """Indiana is a US state, not India; Georgia is the country unless the hint says USA."""
+    indiana = norm.resolve("Indiana")
+    assert indiana is not None
+    assert (indiana.entity_id, indiana.kind, indiana.country) == (
+        "subdivision:us-in", EntityKind.SUBDIVISION, "USA")
+    georgia = norm.resolve("Georgia")
+    assert georgia is not None
+    assert georgia.entity_id == "state:GEO"
+    assert "US state" in georgia.evidence
+    hinted = norm.resolve("Georgia", country="USA")
+    assert hinted is not None
+    assert hinted.entity_id == "subdivision:us-ga"
+    washington = norm.resolve("Washington")
+    assert washington is not None
+    assert washington.entity_id == "state:USA"
 
 
 def test_seed_actors_resolve_on_the_meeting_date(norm: Normalizer) -> None:

@@ -21,6 +21,7 @@ class EntityKind(StrEnum):
     PERSON = "person"
     ORGANIZATION = "organization"
     GOVERNMENT_BODY = "government_body"
+    SUBDIVISION = "subdivision"
 
 
 class AliasKind(StrEnum):

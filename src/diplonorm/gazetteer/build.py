@@ -136,7 +136,47 @@ def build_states() -> tuple[list[dict[str, Any]], list[str]]:
         {"type": "ambiguous", **{k: v for k, v in a.items() if k != "type"}}
         for a in curated_ambiguities
     ]
-    return [*records.values(), *ambiguities], report
+    subdivisions, sub_ambiguities, sub_report = _us_states(records)
+    report = sorted(set(report + sub_report))
+    return [*records.values(), *subdivisions, *ambiguities, *sub_ambiguities], report
+
+
+def _us_states(
+    records: dict[str, dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The 50 US states and DC as subdivisions, so "Georgia" and "Indiana" are known words.
+
+    A state name that is also a country's name is declared ambiguous with the country as
+    default; one that is a country's metonym ("Washington") is written "<name> State".
+    """
+    import pycountry
+
+    owners: dict[str, tuple[str, str]] = {}
+    for iso3, record in records.items():
+        for field in ("name", *_ENGLISH_FIELDS):
+            values = [record[field]] if field == "name" else record.get(field, [])
+            for text in values:
+                owners.setdefault(normalize(text), (iso3, field))
+    subdivisions, ambiguities, report = [], [], []
+    for sub in sorted(pycountry.subdivisions.get(country_code="US"), key=lambda s: s.code):
+        if sub.type not in ("State", "District"):
+            continue
+        entity_id = f"subdivision:{sub.code.lower()}"
+        name = sub.name
+        owner = owners.get(normalize(name))
+        record: dict[str, Any] = {"type": "entity", "id": entity_id, "kind": "subdivision"}
+        if owner is not None and owner[1] == "metonyms":
+            report.append(f"{sub.code}\ten\t{name}\tmetonym of {owner[0]}: named '{name} State'")
+            name = f"{name} State"
+        elif owner is not None:
+            ambiguities.append({
+                "type": "ambiguous", "alias": name,
+                "candidates": [f"state:{owner[0]}", entity_id], "default": f"state:{owner[0]}",
+                "rule": f"a country and a US state; the country unless a hint or context says USA",
+            })
+        record.update(name=name, country="USA", ids={"iso_3166_2": sub.code})
+        subdivisions.append(record)
+    return subdivisions, ambiguities, report
 
 
 def _add_translations(

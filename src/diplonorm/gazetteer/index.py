@@ -290,7 +290,7 @@ def code_index(entities: Iterable[Entity]) -> dict[str, str]:
     """
     index: dict[str, str] = {}
     for entity in entities:
-        for scheme in ("iso_a3", "iso_a2", "iso_n3", "cameo", "wikidata"):
+        for scheme in ("iso_a3", "iso_a2", "iso_n3", "cameo", "wikidata", "iso_3166_2"):
             value = entity.ids.get(scheme)
             if value and (scheme != "cameo" or entity.kind is EntityKind.STATE):
                 index.setdefault(value.upper(), entity.id)

@@ -25,7 +25,9 @@ from diplonorm.validate import is_iso3
 #: The schema version this code reads and writes.
 SCHEMA_VERSION = 1
 
-_ID = re.compile(r"(person|org|body|office):[a-z0-9][a-z0-9._-]*(:[a-z0-9][a-z0-9._-]*)*")
+_ID = re.compile(
+    r"(person|org|body|office|subdivision):[a-z0-9][a-z0-9._-]*(:[a-z0-9][a-z0-9._-]*)*"
+)
 _STATE_ID = re.compile(r"state:[A-Z]{3}")
 _LANG = re.compile(r"[a-z]{2,3}(_[A-Za-z]{2,8})*")
 _SECTOR = re.compile(r"[A-Z]{3}")
@@ -35,6 +37,7 @@ _ID_FORMATS = {
     "iso_n3": re.compile(r"\d{3}"),
     "wikidata": re.compile(r"Q[1-9]\d*"),
     "cameo": re.compile(r"[A-Z0-9]{3}([A-Z0-9]{3})*"),
+    "iso_3166_2": re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}"),
 }
 _MAX_ALIAS = 300
 
