@@ -38,14 +38,21 @@ _LATIN_EXTRA = {
 _TRANSLATE = str.maketrans(
     {**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_DASHES, "-"), **_LATIN_EXTRA}
 )
-#: A word: letters, digits, apostrophes and the combining marks of the scripts that use them.
-_WORD = re.compile(
-    r"[\w'\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+#: Combining marks of the scripts that use them inside words.
+_MARKS = (
+    r"\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
     r"\u06d6-\u06ed\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u1ab0-\u1aff"
-    r"\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f]+"
+    r"\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f"
 )
-#: Dots inside or after an abbreviation ("U.S.", "U.S", "St.") are dropped, not split on.
-_DOTS = re.compile(r"(?<=\w)\.(?=\w|\s|$|[-'),;:])")
+#: A word inside one token: letters, digits, straight apostrophes and marks.
+_WORD = re.compile(rf"[\w'{_MARKS}]+")
+#: A token of raw text: a dotted abbreviation ("U.S.", "U.S"), a word (with any apostrophe),
+#: or "&" / "+", which normalize to "and" / "plus".
+_RAW_TOKEN = re.compile(
+    r"(?:[^\W\d_]\.){2,}|[^\W\d_](?:\.[^\W\d_])+"
+    rf"|[\w'{_APOSTROPHES}{_MARKS}]+|[&+\uff06\uff0b]"
+)
+_EDGE_QUOTES = frozenset("'" + _APOSTROPHES)
 #: A short all-caps acronym, which keeps its case.
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
 #: Highest code point treated as Latin when folding diacritics.
@@ -70,31 +77,78 @@ def _fold_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-def _token_key(token: str) -> str:
-    """The key of one word: acronyms keep their case, possessives go, the rest is casefolded."""
+def _strip_possessive(token: str) -> str:
     token = token.strip("'")
     while token.endswith(("'s", "'S")):
         token = token[:-2].strip("'")
+    return token
+
+
+def _token_key(token: str) -> str:
+    """The key of one word: acronyms keep their case, possessives go, the rest is casefolded."""
+    token = _strip_possessive(token)
     if _ACRONYM.fullmatch(token):
         return token
-    return _fold_diacritics(token.casefold()).translate(_TRANSLATE)
+    return _strip_possessive(_fold_diacritics(token.casefold()).translate(_TRANSLATE))
+
+
+@lru_cache(maxsize=262144)
+def token_keys(raw: str) -> tuple[str, ...]:
+    """The key words of one raw token (usually one; NFKC can split a token into several)."""
+    text = unicodedata.normalize("NFKC", raw).translate(_TRANSLATE).replace(".", "")
+    text = text.replace("&", " and ").replace("+", " plus ").replace("_", " ")
+    return tuple(key for key in map(_token_key, _WORD.findall(text)) if key)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Token bounds without surrounding quotes and without a possessive ending."""
+    while start < end and text[start] in _EDGE_QUOTES:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_QUOTES:
+        end -= 1
+    while end - start > 2 and text[end - 1] in "sS" and text[end - 2] in _EDGE_QUOTES:
+        end -= 2
+        while end > start and text[end - 1] in _EDGE_QUOTES:
+            end -= 1
+    return start, end
+
+
+def tokenize(text: str) -> list[tuple[int, int, str]]:
+    """Split raw text into (start, end, key) tokens with exact str offsets.
+
+    `text[start:end]` is the token as written, without surrounding quotes or a possessive
+    ending; `key` is its normalized form, the same that `normalize` gives. A token that NFKC
+    splits into several words yields several entries with the same offsets.
+    """
+    out: list[tuple[int, int, str]] = []
+    append = out.append
+    for match in _RAW_TOKEN.finditer(text):
+        raw = match.group()
+        keys = token_keys(raw)
+        if not keys:
+            continue
+        start, end = match.span()
+        if raw[0] in _EDGE_QUOTES or raw[-1] in _EDGE_QUOTES or raw[-1] in "sS":
+            start, end = _trimmed(text, start, end)
+        for key in keys:
+            append((start, end, key))
+    return out
 
 
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Return the lookup key of a name or alias.
 
-    Steps: NFKC; quotes and dashes unified; Latin diacritics folded; dots of abbreviations
-    dropped; punctuation, hyphens and runs of white space become one space; a leading "the"
-    and trailing possessives go; words are casefolded except all-caps acronyms of 2-5
-    letters. The function is idempotent: ``normalize(normalize(x)) == normalize(x)``.
+    Steps, word by word (see `tokenize`): NFKC; quotes and dashes unified; dots of
+    abbreviations dropped ("U.S." = "US"); punctuation, hyphens and white space separate
+    words; "&" and "+" become "and" and "plus"; possessives go; Latin diacritics are folded;
+    words are casefolded except all-caps acronyms of 2-5 letters; a leading "the" goes.
+    The function is idempotent: ``normalize(normalize(x)) == normalize(x)``.
     """
     if not isinstance(text, str):
         msg = f"normalize() takes a str, not {type(text).__name__}"
         raise TypeError(msg)
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    text = _DOTS.sub("", text).replace("&", " and ").replace("+", " plus ").replace("_", " ")
-    words = [key for key in map(_token_key, _WORD.findall(text)) if key]
+    words = [key for _, _, key in tokenize(text)]
     while len(words) > 1 and words[0] == "the":
         del words[0]
     return " ".join(words)

@@ -172,7 +172,7 @@ def _us_states(
             ambiguities.append({
                 "type": "ambiguous", "alias": name,
                 "candidates": [f"state:{owner[0]}", entity_id], "default": f"state:{owner[0]}",
-                "rule": f"a country and a US state; the country unless a hint or context says USA",
+                "rule": "a country and a US state; the country unless a hint or context says USA",
             })
         record.update(name=name, country="USA", ids={"iso_3166_2": sub.code})
         subdivisions.append(record)
