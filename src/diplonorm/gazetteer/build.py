@@ -152,13 +152,16 @@ def _us_states(
     import pycountry
 
     owners: dict[str, tuple[str, str]] = {}
-    for iso3, record in records.items():
+    for iso3, state in records.items():
         for field in ("name", *_ENGLISH_FIELDS):
-            values = [record[field]] if field == "name" else record.get(field, [])
+            values = [state[field]] if field == "name" else state.get(field, [])
             for text in values:
                 owners.setdefault(normalize(text), (iso3, field))
     subdivisions, ambiguities, report = [], [], []
-    for sub in sorted(pycountry.subdivisions.get(country_code="US"), key=lambda s: s.code):
+    us_subdivisions: list[Any] = [
+        s for s in pycountry.subdivisions if s.country_code == "US"
+    ]
+    for sub in sorted(us_subdivisions, key=lambda s: s.code):
         if sub.type not in ("State", "District"):
             continue
         entity_id = f"subdivision:{sub.code.lower()}"
