@@ -236,3 +236,80 @@ class Resolution:
             "cameo": self.entity.cameo,
             "wikidata": self.entity.wikidata,
         }
+
+
+@attrs.frozen(slots=True)
+class Mention:
+    """A mention found in text, with exact `str` offsets: ``text[start:end] == mention.text``.
+
+    `resolution` is None when the mention could not be decided (a declared ambiguity, a title
+    without a country) or names an actor the gazetteer does not know (a person next to a
+    title); `label` still says what kind of actor it is when that is known, `candidates`
+    lists the alternatives, and `note` says why.
+    """
+
+    start: int
+    end: int
+    text: str
+    resolution: Resolution | None
+    label: EntityKind | None = None
+    role: str = "name"
+    candidates: tuple[Resolution, ...] = ()
+    note: str = ""
+
+    @property
+    def entity_id(self) -> str | None:
+        """The resolved entity's id, or None."""
+        return self.resolution.entity_id if self.resolution else None
+
+    @property
+    def canonical(self) -> str | None:
+        """The resolved entity's canonical name, or None."""
+        return self.resolution.canonical if self.resolution else None
+
+    @property
+    def country(self) -> str | None:
+        """The resolved entity's state (ISO alpha-3), or None."""
+        return self.resolution.country if self.resolution else None
+
+    @property
+    def kind(self) -> EntityKind | None:
+        """The resolved entity's kind, else the kind the context shows (e.g. a person)."""
+        return self.resolution.kind if self.resolution else self.label
+
+    @property
+    def score(self) -> float:
+        """The resolution score (0 when unresolved)."""
+        return self.resolution.score if self.resolution else 0.0
+
+    @property
+    def method(self) -> str:
+        """The strategy that resolved the mention, or 'unresolved'."""
+        return self.resolution.method if self.resolution else "unresolved"
+
+    @property
+    def evidence(self) -> str:
+        """Why the mention was resolved as it was (or why not)."""
+        if self.resolution is None:
+            return self.note
+        return f"{self.resolution.evidence}; {self.note}" if self.note else self.resolution.evidence
+
+    def to_dict(self) -> dict[str, object]:
+        """The mention as plain JSON-serializable data."""
+        out: dict[str, object] = {"start": self.start, "end": self.end, "text": self.text}
+        out["role"] = self.role
+        if self.resolution is not None:
+            out.update(self.resolution.to_dict())
+            out["evidence"] = self.evidence
+        else:
+            out.update(
+                entity_id=None,
+                canonical=None,
+                country=None,
+                kind=self.label.value if self.label else None,
+                score=0.0,
+                method="unresolved",
+                evidence=self.note,
+                candidates=[c.entity_id for c in self.candidates],
+            )
+        return out

@@ -8,10 +8,11 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from diplonorm.annotate import Annotator
 from diplonorm.dates import coerce_date
 from diplonorm.gazetteer.bundled import bundled_gazetteer
 from diplonorm.gazetteer.index import Gazetteer
-from diplonorm.model import Entity, Resolution
+from diplonorm.model import Entity, Mention, Resolution
 from diplonorm.resolve.chain import ResolverChain
 from diplonorm.resolve.query import Query
 from diplonorm.text import MAX_NAME_LENGTH, normalize
@@ -41,12 +42,18 @@ class Normalizer:
         *,
         include_bundled: bool = True,
         fuzzy: bool = True,
+        languages: Iterable[str] = ("en",),
         cache_size: int = 65536,
     ) -> None:
         self._sources = tuple(gazetteers)
         self._include_bundled = include_bundled
         self._fuzzy = fuzzy
+        self._languages = tuple(languages)
+        if not self._languages or not all(isinstance(lang, str) for lang in self._languages):
+            msg = "languages must be a non-empty sequence of language codes such as ('en',)"
+            raise ValueError(msg)
         self._cache_size = cache_size
+        self._annotator: Annotator | None = None
         self.gazetteer = _merge(self._sources, include_bundled)
         self._chain = ResolverChain(self.gazetteer, fuzzy=fuzzy)
         self._cache: OrderedDict[_CacheKey, Resolution | None] = OrderedDict()
@@ -56,6 +63,7 @@ class Normalizer:
         kwargs = {
             "include_bundled": self._include_bundled,
             "fuzzy": self._fuzzy,
+            "languages": self._languages,
             "cache_size": self._cache_size,
         }
         return (_rebuild, (self._sources, kwargs))
@@ -121,6 +129,29 @@ class Normalizer:
         if query is None:
             return []
         return self._chain.candidates(query, limit)
+
+    @property
+    def annotator(self) -> Annotator:
+        """The text annotator (detector and phrase index built on first use)."""
+        if self._annotator is None:
+            with self._lock:
+                if self._annotator is None:
+                    self._annotator = Annotator(self._chain, self._languages)
+        return self._annotator
+
+    def annotate(
+        self, text: str, *, date: dt.date | str | None = None, country: str | None = None
+    ) -> list[Mention]:
+        """Every mention of a known actor or state in running text, in text order.
+
+        Offsets are exact `str` offsets (``text[m.start:m.end] == m.text``). Aliases are
+        matched in the configured `languages` only. `date` picks office holders; `country`
+        is the state that titles without one refer to. Raises TypeError for a non-str text.
+        """
+        if not isinstance(text, str):
+            msg = f"text must be a str, not {type(text).__name__}"
+            raise TypeError(msg)
+        return self.annotator.annotate(text, coerce_date(date), _country_hint(country))
 
     def get(self, entity_id: str) -> Entity | None:
         """The entity with this id, or None."""

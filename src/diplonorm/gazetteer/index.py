@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
+from typing import TypeVar
 
 import attrs
 
@@ -46,6 +47,8 @@ class SourceInfo:
     as_of: str
     license: str | None = None
 
+
+T = TypeVar("T")
 
 #: Packed alias references: entity index << 16 | alias position << 3 | alias kind code.
 _KIND_CODES = tuple(AliasKind)
@@ -129,6 +132,8 @@ class Gazetteer:
         "_aliases",
         "_ambiguities",
         "_codes",
+        "_derived",
+        "_derived_lock",
         "_entities",
         "_held_by",
         "_offices",
@@ -164,6 +169,18 @@ class Gazetteer:
             for tenure in office.tenures:
                 held.setdefault(tenure.holder, []).append(office.id)
         self._held_by = MappingProxyType({k: tuple(dict.fromkeys(v)) for k, v in held.items()})
+        self._derived: dict[object, object] = {}
+        self._derived_lock = threading.Lock()
+
+    def derived(self, key: object, build: Callable[[Gazetteer], T]) -> T:
+        """A structure derived from this gazetteer (an index), built once and then shared.
+
+        `key` names the structure, e.g. ("phrases", languages); `build` makes it on first use.
+        """
+        with self._derived_lock:
+            if key not in self._derived:
+                self._derived[key] = build(self)
+            return self._derived[key]  # type: ignore[return-value]
 
     def __len__(self) -> int:
         return len(self._entities)

@@ -36,11 +36,15 @@ class ResolverChain:
         A strategy that recognizes the name but cannot decide (a declared ambiguity, a title
         without a country, a fuzzy tie) ends the chain with None rather than a guess.
         """
+        return self.decide(query)[0]
+
+    def decide(self, query: Query) -> tuple[Resolution | None, tuple[Resolution, ...]]:
+        """The answer (or None) and the candidates of the first strategy that recognizes it."""
         for strategy in self.strategies:
             result = strategy(query)
             if result.found:
-                return result.best
-        return None
+                return result.best, result.candidates
+        return None, ()
 
     def candidates(self, query: Query, limit: int) -> list[Resolution]:
         """Ranked candidates from every strategy, one per entity, best score first."""

@@ -11,7 +11,6 @@ and a margin over the best *other* entity; otherwise the answer is None.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -107,17 +106,11 @@ class FuzzyStrategy:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self._index: FuzzyIndex | None = None
-        self._lock = threading.Lock()
 
     @property
     def index(self) -> FuzzyIndex:
-        """The block index, built on first use and shared afterwards."""
-        if self._index is None:
-            with self._lock:
-                if self._index is None:
-                    self._index = FuzzyIndex(self.gazetteer)
-        return self._index
+        """The block index, built on first use and shared by everything using the gazetteer."""
+        return self.gazetteer.derived("fuzzy", FuzzyIndex)
 
     def __call__(self, query: Query) -> StrategyResult:
         """Rank entities by their best alias ratio; decide only with a clear margin."""

@@ -21,6 +21,8 @@ from diplonorm.model import Entity, EntityKind, Office, Resolution, Tenure
 from diplonorm.resolve.query import NOTHING, Query, StrategyResult
 
 _LINKS = frozenset({"of", "for", "to", "in", "at"})
+#: Modifiers that stand for their state: "Biden's national security adviser".
+_BY_COUNTRY = frozenset({EntityKind.PERSON, EntityKind.GOVERNMENT_BODY})
 _MAX_WORDS = 12
 #: Score of a holder whose tenure certainly / possibly covers the date, or the latest holder.
 CERTAIN, POSSIBLE, LATEST = 90.0, 75.0, 80.0
@@ -83,6 +85,8 @@ class OfficeStrategy:
                 picked = [o for o in offices if o.country == mod.country]
             else:
                 picked = [o for o in offices if o.jurisdiction == mod.id]
+                if not picked and mod.kind in _BY_COUNTRY and mod.country:
+                    picked = [o for o in offices if o.country == mod.country]
             return picked, f"{reading.modifier_text!r} = {mod.name}"
         if query.country is not None:
             picked = [o for o in offices if o.country == query.country]

@@ -1,0 +1,186 @@
+"""Turning detected phrases into resolved mentions: the one annotation path.
+
+Both `Normalizer.annotate` and the spaCy component call `Annotator.annotate`. It resolves each
+alias through the resolver chain, reads office titles together with an adjacent modifier
+("U.S. national security adviser", "China's top foreign affairs official", "Biden's national
+security adviser"), attaches a title to the name that follows it ("Commerce Secretary Gina
+Raimondo"), and keeps an unknown name after a title as a person mention.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import attrs
+
+from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, phrase_index
+from diplonorm.gazetteer.index import Gazetteer
+from diplonorm.model import EntityKind, Mention, Resolution
+from diplonorm.resolve.chain import ResolverChain
+from diplonorm.resolve.query import Query
+
+#: Text allowed between a modifier and a title: white space, or a possessive ending.
+_MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
+#: Text allowed between a title and the name it introduces: white space or ", ".
+_NAME_GAP = re.compile(r"\s{1,3}|,\s{1,3}")
+#: Kinds of entities whose name can precede a title as its jurisdiction.
+_MODIFIER_KINDS = frozenset(
+    {EntityKind.STATE, EntityKind.ORGANIZATION, EntityKind.GOVERNMENT_BODY, EntityKind.PERSON}
+)
+#: At most this many capitalized words form an unknown name after a title.
+_MAX_NAME_WORDS = 4
+
+
+@attrs.define
+class _Found:
+    """A candidate with its resolution while the annotation is being assembled."""
+
+    cand: Candidate
+    result: Resolution | None
+    alternatives: tuple[Resolution, ...]
+    emit: bool = True
+    note: str = ""
+    label: EntityKind | None = None
+
+
+class Annotator:
+    """Finds and resolves mentions in text with one detector and one resolver chain."""
+
+    def __init__(self, chain: ResolverChain, languages: tuple[str, ...] = ("en",)) -> None:
+        self.chain = chain
+        self.gazetteer: Gazetteer = chain.gazetteer
+        self.languages = languages
+        self.detector = Detector(phrase_index(self.gazetteer, languages))
+
+    def annotate(
+        self, text: str, date: dt.date | None = None, country: str | None = None
+    ) -> list[Mention]:
+        """Mentions of the text, in text order, with exact offsets."""
+        tokens, cands = self.detector.scan(text)
+        cache: dict[str, tuple[Resolution | None, tuple[Resolution, ...]]] = {}
+        found = [self._resolve(text, c, date, country, cache) for c in cands]
+        extra: list[_Found] = []
+        for i, item in enumerate(found):
+            if item.cand.kind != TITLE:
+                continue
+            previous = found[i - 1] if i else None
+            if previous is not None and self._is_modifier(text, previous, item):
+                self._with_modifier(text, previous, item, date, cache)
+            following = found[i + 1] if i + 1 < len(found) else None
+            if following is not None and self._names_after(text, item, following):
+                said = text[item.cand.start : item.cand.end]
+                following.note = _join(following.note, f"title {said!r} before the name")
+                item.emit = False
+                continue
+            name = self._unknown_name(text, tokens, item, following)
+            if name is not None:
+                extra.append(name)
+                item.emit = False
+        mentions = [self._mention(text, f) for f in (*found, *extra) if f.emit]
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return mentions
+
+    def _resolve(
+        self,
+        text: str,
+        cand: Candidate,
+        date: dt.date | None,
+        country: str | None,
+        cache: dict[str, tuple[Resolution | None, tuple[Resolution, ...]]],
+    ) -> _Found:
+        if cand.key not in cache:
+            query = Query(text[cand.start : cand.end], cand.key, date, country)
+            best, alternatives = self.chain.decide(query)
+            cache[cand.key] = (best, alternatives)
+        best, alternatives = cache[cand.key]
+        label = best.kind if best else (alternatives[0].kind if alternatives else None)
+        return _Found(cand, best, alternatives, label=label)
+
+    def _is_modifier(self, text: str, previous: _Found, title: _Found) -> bool:
+        if previous.cand.kind != ALIAS or previous.result is None:
+            return False
+        if previous.result.kind not in _MODIFIER_KINDS:
+            return False
+        return bool(_MODIFIER_GAP.fullmatch(text, previous.cand.end, title.cand.start))
+
+    def _with_modifier(
+        self,
+        text: str,
+        modifier: _Found,
+        title: _Found,
+        date: dt.date | None,
+        cache: dict[str, tuple[Resolution | None, tuple[Resolution, ...]]],
+    ) -> None:
+        key = f"{modifier.cand.key} {title.cand.key}"
+        if key not in cache:
+            shown = text[modifier.cand.start : title.cand.end]
+            cache[key] = self.chain.decide(Query(shown, key, date, None))
+        best, alternatives = cache[key]
+        if best is not None or alternatives:
+            title.result, title.alternatives = best, alternatives
+            title.label = EntityKind.PERSON
+            title.note = f"modifier {text[modifier.cand.start:modifier.cand.end]!r}"
+
+    def _names_after(self, text: str, title: _Found, following: _Found) -> bool:
+        if following.cand.kind != ALIAS or following.label is not EntityKind.PERSON:
+            return False
+        return bool(_NAME_GAP.fullmatch(text, title.cand.end, following.cand.start))
+
+    def _unknown_name(
+        self,
+        text: str,
+        tokens: list[tuple[int, int, str]],
+        title: _Found,
+        following: _Found | None,
+    ) -> _Found | None:
+        """Two to four capitalized words right after a title that no alias covers."""
+        first = title.cand.last_token + 1
+        if first >= len(tokens) or not _NAME_GAP.fullmatch(text, title.cand.end, tokens[first][0]):
+            return None
+        stop = following.cand.first_token if following is not None else len(tokens)
+        last = first - 1
+        for j in range(first, min(stop, first + _MAX_NAME_WORDS)):
+            start, end, _key = tokens[j]
+            if not text[start].isupper():
+                break
+            if j > first:
+                gap = text[tokens[j - 1][1] : start]
+                initial = tokens[j - 1][1] - tokens[j - 1][0] == 1 and gap == ". "
+                if gap not in (" ", "\u00a0", "-") and not initial:
+                    break
+            last = j
+        if last - first < 1:
+            return None
+        start, end = tokens[first][0], tokens[last][1]
+        key = " ".join(t[2] for t in tokens[first : last + 1])
+        said = text[title.cand.start : title.cand.end]
+        note = f"person name after the title {said!r}, not in the gazetteer"
+        if title.result is not None and title.result.office is not None:
+            holder = title.result.canonical
+            note += f"; office {title.result.office.name!r}, held on the date by {holder}"
+        cand = Candidate(start, end, key, ALIAS, first, last)
+        return _Found(cand, None, (), note=note, label=EntityKind.PERSON)
+
+    def _mention(self, text: str, found: _Found) -> Mention:
+        cand = found.cand
+        note = found.note
+        if found.result is None and found.alternatives and not note:
+            names = ", ".join(r.canonical for r in found.alternatives[:5])
+            note = f"not decided between: {names}; {found.alternatives[0].evidence}"
+        elif found.result is None and not note and cand.kind == TITLE:
+            note = "office title without a state or date that names one holder"
+        return Mention(
+            start=cand.start,
+            end=cand.end,
+            text=text[cand.start : cand.end],
+            resolution=found.result,
+            label=found.label or (EntityKind.PERSON if cand.kind == TITLE else None),
+            role="title" if cand.kind == TITLE else "name",
+            candidates=found.alternatives if found.result is None else (),
+            note=note,
+        )
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a else b
