@@ -15,7 +15,7 @@ import attrs
 
 from diplonorm.gazetteer.index import FROM_AMBIGUITY, Gazetteer, packed_list, unpack_ref
 from diplonorm.model import AliasKind
-from diplonorm.text import fold_case, tokenize
+from diplonorm.text import tokenize
 
 #: Longest phrase, in words, the detector tries.
 MAX_PHRASE_WORDS = 12
@@ -65,12 +65,15 @@ class PhraseIndex:
                 self.phrases[key] = (ALIAS, capital)
         for key in gazetteer.title_keys:
             self.phrases.setdefault(key, (TITLE, False))
-        self.longest: dict[str, int] = {}
+        prefixes: set[str] = set()
         for key in self.phrases:
             words = key.split(" ")
-            if len(words) <= MAX_PHRASE_WORDS:
-                first = words[0]
-                self.longest[first] = max(self.longest.get(first, 0), len(words))
+            for n in range(1, min(len(words), MAX_PHRASE_WORDS)):
+                prefixes.add(" ".join(words[:n]))
+        #: Keys that begin a longer phrase: the scan extends a match only through these.
+        self.prefixes = frozenset(prefixes)
+        #: Keys that begin any phrase (a phrase or a prefix): the scan's first test.
+        self.starts = frozenset(k.split(" ")[0] for k in self.phrases)
 
 
 def _starts_capitalized(alias: str) -> bool:
@@ -101,11 +104,16 @@ class Detector:
 
     def scan_tokens(self, text: str, tokens: Sequence[tuple[int, int, str]]) -> list[Candidate]:
         """Candidates over already tokenized text."""
+        starts = self.index.starts
         found: list[Candidate] = []
         n = len(tokens)
         i = 0
         while i < n:
-            match = self._at(text, tokens, i, MAX_PHRASE_WORDS)
+            key = tokens[i][2]
+            if key not in starts and (key == key.casefold() or key.casefold() not in starts):
+                i += 1
+                continue
+            match = self._at(text, tokens, i, n)
             if match is None:
                 i += 1
                 continue
@@ -115,17 +123,49 @@ class Detector:
         return found
 
     def _at(
-        self, text: str, tokens: Sequence[tuple[int, int, str]], i: int, most: int
+        self, text: str, tokens: Sequence[tuple[int, int, str]], i: int, stop: int
     ) -> Candidate | None:
-        """The longest phrase starting at token i with at most `most` words."""
-        key0 = tokens[i][2]
-        limit = self.index.longest.get(key0, 0)
-        folded = False
-        if not limit and key0 != key0.casefold():
-            limit = self.index.longest.get(fold_case(key0), 0)
-            folded = limit > 0
-        limit = min(limit, most, len(tokens) - i)
-        return self._longest(text, tokens, i, limit, folded) if limit else None
+        """The longest phrase starting at token i and ending before token `stop`.
+
+        Keys are tried as written and, when the text there is in capitals, casefolded, so a
+        headline's "CHINA" finds "China" while "IT" never finds "it".
+        """
+        best = self._extend(text, tokens, i, stop, fold=False)
+        if tokens[i][2] != tokens[i][2].casefold():
+            folded = self._extend(text, tokens, i, stop, fold=True)
+            if folded is not None and (best is None or folded.last_token > best.last_token):
+                best = folded
+        return best
+
+    def _extend(
+        self, text: str, tokens: Sequence[tuple[int, int, str]], i: int, stop: int, fold: bool
+    ) -> Candidate | None:
+        phrases, prefixes = self.index.phrases, self.index.prefixes
+        stop = min(stop, len(tokens), i + MAX_PHRASE_WORDS)
+        key = tokens[i][2].casefold() if fold else tokens[i][2]
+        matches: list[tuple[int, str]] = []
+        j = i
+        while True:
+            if key in phrases:
+                matches.append((j, key))
+            if key not in prefixes or j + 1 >= stop:
+                break
+            following = tokens[j + 1]
+            if following[0] != tokens[j][0] and not _JOINER.fullmatch(
+                text, tokens[j][1], following[0]
+            ):
+                break
+            j += 1
+            key = f"{key} {following[2].casefold() if fold else following[2]}"
+        for last, phrase in reversed(matches):
+            kind, capital = phrases[phrase]
+            start, end = tokens[i][0], tokens[last][1]
+            if capital and text[start].islower():
+                continue
+            if fold and not _all_caps(text, start, end):
+                continue
+            return Candidate(start, end, phrase, kind, i, last)
+        return None
 
     def _prefer_split(
         self, text: str, tokens: Sequence[tuple[int, int, str]], match: Candidate
@@ -137,44 +177,13 @@ class Detector:
         """
         i = match.first_token
         for j in range(i + 1, match.last_token + 1):
-            inner = self._at(text, tokens, j, MAX_PHRASE_WORDS)
+            inner = self._at(text, tokens, j, len(tokens))
             if inner is None or inner.last_token <= match.last_token:
                 continue
-            head = self._at(text, tokens, i, j - i)
+            head = self._at(text, tokens, i, j)
             if head is not None and head.last_token == j - 1:
                 return head
         return match
-
-    def _longest(
-        self, text: str, tokens: Sequence[tuple[int, int, str]], i: int, limit: int, folded: bool
-    ) -> Candidate | None:
-        phrases = self.index.phrases
-        keys = [tokens[i][2]]
-        joined = [keys[0]]
-        for j in range(i + 1, i + limit):
-            if tokens[j][0] == tokens[j - 1][0]:
-                keys.append(tokens[j][2])
-            elif not _JOINER.fullmatch(text, tokens[j - 1][1], tokens[j][0]):
-                break
-            else:
-                keys.append(tokens[j][2])
-            joined.append(" ".join(keys))
-        for length in range(len(joined), 0, -1):
-            key = joined[length - 1]
-            entry = phrases.get(key)
-            if entry is None and (folded or key != key.casefold()) and _all_caps(
-                text, tokens[i][0], tokens[i + length - 1][1]
-            ):
-                key = fold_case(key)
-                entry = phrases.get(key)
-            if entry is None:
-                continue
-            kind, capital = entry
-            start, end = tokens[i][0], tokens[i + length - 1][1]
-            if capital and text[start].islower():
-                continue
-            return Candidate(start, end, key, kind, i, i + length - 1)
-        return None
 
 
 def _all_caps(text: str, start: int, end: int) -> bool:

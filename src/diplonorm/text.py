@@ -49,7 +49,7 @@ _WORD = re.compile(rf"[\w'{_MARKS}]+")
 #: A token of raw text: a dotted abbreviation ("U.S.", "U.S"), a word (with any apostrophe),
 #: or "&" / "+", which normalize to "and" / "plus".
 _RAW_TOKEN = re.compile(
-    r"(?:[^\W\d_]\.){2,}|[^\W\d_](?:\.[^\W\d_])+"
+    r"(?=[^\W\d_]\.[^\W\d_])(?:(?:[^\W\d_]\.){2,}|[^\W\d_](?:\.[^\W\d_])+)"
     rf"|[\w'{_APOSTROPHES}{_MARKS}]+|[&+\uff06\uff0b]"
 )
 _EDGE_QUOTES = frozenset("'" + _APOSTROPHES)
@@ -92,12 +92,21 @@ def _token_key(token: str) -> str:
     return _strip_possessive(_fold_diacritics(token.casefold()).translate(_TRANSLATE))
 
 
-@lru_cache(maxsize=262144)
+_KEY_CACHE: dict[str, tuple[str, ...]] = {}
+_KEY_CACHE_LIMIT = 500_000
+
+
 def token_keys(raw: str) -> tuple[str, ...]:
     """The key words of one raw token (usually one; NFKC can split a token into several)."""
-    text = unicodedata.normalize("NFKC", raw).translate(_TRANSLATE).replace(".", "")
-    text = text.replace("&", " and ").replace("+", " plus ").replace("_", " ")
-    return tuple(key for key in map(_token_key, _WORD.findall(text)) if key)
+    keys = _KEY_CACHE.get(raw)
+    if keys is None:
+        text = unicodedata.normalize("NFKC", raw).translate(_TRANSLATE).replace(".", "")
+        text = text.replace("&", " and ").replace("+", " plus ").replace("_", " ")
+        keys = tuple(key for key in map(_token_key, _WORD.findall(text)) if key)
+        if len(_KEY_CACHE) >= _KEY_CACHE_LIMIT:
+            _KEY_CACHE.clear()
+        _KEY_CACHE[raw] = keys
+    return keys
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -122,16 +131,24 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
     """
     out: list[tuple[int, int, str]] = []
     append = out.append
+    cache_get = _KEY_CACHE.get
+    quotes = _EDGE_QUOTES
     for match in _RAW_TOKEN.finditer(text):
         raw = match.group()
-        keys = token_keys(raw)
+        keys = cache_get(raw)
+        if keys is None:
+            keys = token_keys(raw)
         if not keys:
             continue
         start, end = match.span()
-        if raw[0] in _EDGE_QUOTES or raw[-1] in _EDGE_QUOTES or raw[-1] in "sS":
+        last = raw[-1]
+        if raw[0] in quotes or last in quotes or (last in "sS" and raw[-2:-1] in quotes):
             start, end = _trimmed(text, start, end)
-        for key in keys:
-            append((start, end, key))
+        if len(keys) == 1:
+            append((start, end, keys[0]))
+        else:
+            for key in keys:
+                append((start, end, key))
     return out
 
 
