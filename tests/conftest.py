@@ -33,7 +33,9 @@ def write_gazetteer(tmp_path: Path) -> WriteGazetteer:
     """Write records (dicts, or raw strings for broken lines) as a gazetteer file."""
     counter = iter(range(1000))
 
-    def write(*records: dict[str, Any] | str, header: dict[str, Any] | None = None, name: str = "") -> Path:
+    def write(
+        *records: dict[str, Any] | str, header: dict[str, Any] | None = None, name: str = ""
+    ) -> Path:
         head = {**HEADER, **(header or {})}
         if name:
             head["name"] = name
@@ -48,11 +50,23 @@ def write_gazetteer(tmp_path: Path) -> WriteGazetteer:
 
 def person(pid: str, name: str, country: str = "USA", **extra: Any) -> dict[str, Any]:
     """A person record for test gazetteers."""
-    return {"type": "entity", "id": f"person:{pid}", "kind": "person", "name": name,
-            "country": country, **extra}
+    return {
+        "type": "entity",
+        "id": f"person:{pid}",
+        "kind": "person",
+        "name": name,
+        "country": country,
+        **extra,
+    }
 
 
 def state(iso3: str, name: str, **extra: Any) -> dict[str, Any]:
     """A state record for test gazetteers."""
-    return {"type": "entity", "id": f"state:{iso3}", "kind": "state", "name": name,
-            "country": iso3, **extra}
+    return {
+        "type": "entity",
+        "id": f"state:{iso3}",
+        "kind": "state",
+        "name": name,
+        "country": iso3,
+        **extra,
+    }

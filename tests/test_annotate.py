@@ -70,9 +70,13 @@ def test_longest_match_wins(norm: Normalizer) -> None:
 
 def test_demonyms_metonyms_and_organizations(norm: Normalizer) -> None:
     """Each alias kind is found and resolved with its kind kept in the resolution."""
-    mentions = norm.annotate("Chinese diplomats told the White House that the European Union agreed.")
+    mentions = norm.annotate(
+        "Chinese diplomats told the White House that the European Union agreed."
+    )
     assert spans(mentions) == [
-        ("Chinese", "state:CHN"), ("White House", "state:USA"), ("European Union", "org:eu"),
+        ("Chinese", "state:CHN"),
+        ("White House", "state:USA"),
+        ("European Union", "org:eu"),
     ]
     assert mentions[1].resolution is not None
     assert mentions[1].resolution.alias_kind is not None
@@ -83,7 +87,10 @@ def test_title_with_modifier_resolves_to_the_holder(norm: Normalizer) -> None:
     """'Britain's prime minister' on a date is the holder of that office then."""
     text = "Britain's prime minister spoke to reporters."
     mentions = norm.annotate(text, date="2018-10-08")
-    assert [(m.text, m.role) for m in mentions] == [("Britain", "name"), ("prime minister", "title")]
+    assert [(m.text, m.role) for m in mentions] == [
+        ("Britain", "name"),
+        ("prime minister", "title"),
+    ]
     assert mentions[1].canonical == "Theresa May"
     assert mentions[1].kind is EntityKind.PERSON
     assert "modifier 'Britain'" in mentions[1].evidence
@@ -134,7 +141,9 @@ def test_ambiguous_names_are_found_but_not_guessed(norm: Normalizer) -> None:
 
 def test_unicode_offsets(norm: Normalizer) -> None:
     """Combining marks, emoji, CJK, right-to-left text, CRLF and NBSP keep offsets exact."""
-    text = "🇺🇳 e\u0301te\u0301 中国 Beijing\r\nمرحبا Côte d\u2019Ivoire\u00a0and\u00a0Türkiye 😀 Kyiv"
+    text = (
+        "🇺🇳 e\u0301te\u0301 中国 Beijing\r\nمرحبا Côte d\u2019Ivoire\u00a0and\u00a0Türkiye 😀 Kyiv"
+    )
     mentions = norm.annotate(text)
     assert [m.text for m in mentions] == ["Beijing", "Côte d\u2019Ivoire", "Türkiye", "Kyiv"]
     for m in mentions:
@@ -163,8 +172,25 @@ def test_mentions_serialize_to_plain_data(norm: Normalizer) -> None:
 
 _TEXTS = st.lists(
     st.one_of(
-        st.sampled_from(["China", "U.S.", "Beijing's", "the Kremlin", "US-led", " ", ", ", "\n",
-                         "Côte d’Ivoire", "NATO", "Jake Sullivan", "us", "é", "😀", "\u00a0"]),
+        st.sampled_from(
+            [
+                "China",
+                "U.S.",
+                "Beijing's",
+                "the Kremlin",
+                "US-led",
+                " ",
+                ", ",
+                "\n",
+                "Côte d’Ivoire",
+                "NATO",
+                "Jake Sullivan",
+                "us",
+                "é",
+                "😀",
+                "\u00a0",
+            ]
+        ),
         st.text(max_size=8),
     ),
     max_size=30,

@@ -13,10 +13,20 @@ from tests.conftest import WriteGazetteer, person, state
 
 def test_aliases_are_indexed_by_normalized_key(write_gazetteer: WriteGazetteer) -> None:
     """Every alias kind is found under its normalized key with its kind and text."""
-    gaz = load_gazetteer([write_gazetteer(
-        state("USA", "United States", abbreviations=["U.S."], demonyms=["American"],
-              metonyms=["Washington"], names={"fr": ["États-Unis"]}),
-    )])
+    gaz = load_gazetteer(
+        [
+            write_gazetteer(
+                state(
+                    "USA",
+                    "United States",
+                    abbreviations=["U.S."],
+                    demonyms=["American"],
+                    metonyms=["Washington"],
+                    names={"fr": ["États-Unis"]},
+                ),
+            )
+        ]
+    )
     assert [r.kind for r in gaz.lookup("US")] == [AliasKind.ABBREVIATION]
     assert gaz.lookup("US")[0].text == "U.S."
     assert gaz.lookup("american")[0].kind is AliasKind.DEMONYM
@@ -28,16 +38,25 @@ def test_aliases_are_indexed_by_normalized_key(write_gazetteer: WriteGazetteer) 
 
 def test_all_caps_query_matches_plain_alias(write_gazetteer: WriteGazetteer) -> None:
     """A headline's 'CHAD' finds the alias 'Chad'; 'chad' does not find an acronym 'CHAD'."""
-    gaz = load_gazetteer([write_gazetteer(state("TCD", "Chad"), state("USA", "United States",
-                                                                       abbreviations=["USA"]))])
+    gaz = load_gazetteer(
+        [
+            write_gazetteer(
+                state("TCD", "Chad"), state("USA", "United States", abbreviations=["USA"])
+            )
+        ]
+    )
     assert gaz.lookup("CHAD")[0].entity_id == "state:TCD"
     assert gaz.lookup("usa") == ()
 
 
 def test_shadowing_alias_in_one_file_is_an_error(write_gazetteer: WriteGazetteer) -> None:
     """Two entities of one file sharing an alias fail the load, naming both lines."""
-    path = write_gazetteer(person("a", "John Smith"), person("b", "J. Smith", aliases=["John Smith"]))
-    with pytest.raises(GazetteerError, match=r"shadows the same alias of person:a on line 2") as info:
+    path = write_gazetteer(
+        person("a", "John Smith"), person("b", "J. Smith", aliases=["John Smith"])
+    )
+    with pytest.raises(
+        GazetteerError, match=r"shadows the same alias of person:a on line 2"
+    ) as info:
         load_gazetteer([path])
     assert info.value.line == 3
     assert info.value.field == "aliases"
@@ -45,23 +64,34 @@ def test_shadowing_alias_in_one_file_is_an_error(write_gazetteer: WriteGazetteer
 
 def test_declared_ambiguity_is_allowed(write_gazetteer: WriteGazetteer) -> None:
     """An alias declared ambiguous may name its candidates, and only them."""
-    amb = {"type": "ambiguous", "alias": "Congo", "candidates": ["state:COD", "state:COG"],
-           "default": None, "rule": "two states"}
+    amb = {
+        "type": "ambiguous",
+        "alias": "Congo",
+        "candidates": ["state:COD", "state:COG"],
+        "default": None,
+        "rule": "two states",
+    }
     gaz = load_gazetteer([write_gazetteer(amb, state("COG", "Congo"), state("COD", "DR Congo"))])
     assert {r.entity_id for r in gaz.lookup("congo")} == {"state:COG", "state:COD"}
     assert gaz.ambiguity("congo") is not None
-    stray = write_gazetteer(amb, state("COG", "Congo"), state("COD", "DR Congo"),
-                            state("CAN", "Canada", aliases=["Congo"]))
+    stray = write_gazetteer(
+        amb,
+        state("COG", "Congo"),
+        state("COD", "DR Congo"),
+        state("CAN", "Canada", aliases=["Congo"]),
+    )
     with pytest.raises(GazetteerError, match="shadows"):
         load_gazetteer([stray])
 
 
 def test_later_file_takes_precedence_and_reports(write_gazetteer: WriteGazetteer) -> None:
     """User data over bundled: replaced records and taken aliases are listed as conflicts."""
-    base = write_gazetteer(person("a", "Ann Bee", aliases=["The Bee"]), person("b", "Bob Cee"),
-                           name="base")
-    user = write_gazetteer(person("a", "Ann Bee-Dee"), person("c", "Cat Dee", aliases=["Bob Cee"]),
-                           name="user")
+    base = write_gazetteer(
+        person("a", "Ann Bee", aliases=["The Bee"]), person("b", "Bob Cee"), name="base"
+    )
+    user = write_gazetteer(
+        person("a", "Ann Bee-Dee"), person("c", "Cat Dee", aliases=["Bob Cee"]), name="user"
+    )
     gaz = load_gazetteer([base, user])
     assert gaz.entity("person:a").name == "Ann Bee-Dee"
     assert gaz.lookup("the bee") == ()
@@ -73,8 +103,15 @@ def test_later_file_takes_precedence_and_reports(write_gazetteer: WriteGazetteer
 
 def test_references_must_exist(write_gazetteer: WriteGazetteer) -> None:
     """Offices, tenures and affiliations pointing at unknown ids fail with their line."""
-    office = {"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-              "sector": "GOV", "titles": ["x"], "tenures": [{"holder": "person:nobody", "start": "2020"}]}
+    office = {
+        "type": "office",
+        "id": "office:x",
+        "name": "X",
+        "jurisdiction": "state:USA",
+        "sector": "GOV",
+        "titles": ["x"],
+        "tenures": [{"holder": "person:nobody", "start": "2020"}],
+    }
     path = write_gazetteer(state("USA", "United States"), office)
     with pytest.raises(GazetteerError, match="no entity with id 'person:nobody'") as info:
         load_gazetteer([path])
@@ -86,9 +123,17 @@ def test_references_must_exist(write_gazetteer: WriteGazetteer) -> None:
 
 def test_repeated_title_in_one_jurisdiction_is_an_error(write_gazetteer: WriteGazetteer) -> None:
     """Two offices of one state may not share a title in the same file."""
+
     def office(oid: str) -> dict[str, object]:
-        return {"type": "office", "id": oid, "name": oid, "jurisdiction": "state:USA",
-                "sector": "GOV", "titles": ["top diplomat"]}
+        return {
+            "type": "office",
+            "id": oid,
+            "name": oid,
+            "jurisdiction": "state:USA",
+            "sector": "GOV",
+            "titles": ["top diplomat"],
+        }
+
     path = write_gazetteer(state("USA", "United States"), office("office:a"), office("office:b"))
     with pytest.raises(GazetteerError, match="also a title of office:a"):
         load_gazetteer([path])
@@ -96,10 +141,21 @@ def test_repeated_title_in_one_jurisdiction_is_an_error(write_gazetteer: WriteGa
 
 def test_offices_get_their_jurisdictions_country(write_gazetteer: WriteGazetteer) -> None:
     """An office's country is derived from its jurisdiction entity."""
-    office = {"type": "office", "id": "office:x", "name": "X", "jurisdiction": "body:usa:dos",
-              "sector": "GOV", "titles": ["x"]}
-    body = {"type": "entity", "id": "body:usa:dos", "kind": "government_body",
-            "name": "Department of State", "country": "USA"}
+    office = {
+        "type": "office",
+        "id": "office:x",
+        "name": "X",
+        "jurisdiction": "body:usa:dos",
+        "sector": "GOV",
+        "titles": ["x"],
+    }
+    body = {
+        "type": "entity",
+        "id": "body:usa:dos",
+        "kind": "government_body",
+        "name": "Department of State",
+        "country": "USA",
+    }
     gaz = load_gazetteer([write_gazetteer(body, office)])
     assert gaz.office("office:x").country == "USA"
     assert gaz.offices_titled("x")[0].id == "office:x"
@@ -107,14 +163,34 @@ def test_offices_get_their_jurisdictions_country(write_gazetteer: WriteGazetteer
 
 def test_compiled_round_trip_keeps_everything(write_gazetteer: WriteGazetteer) -> None:
     """The compiled form rebuilds an equal gazetteer."""
-    amb = {"type": "ambiguous", "alias": "Congo", "candidates": ["state:COD", "state:COG"],
-           "default": "state:COD", "rule": "r", "kind": "name"}
-    office = {"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:COG",
-              "sector": "GOV", "titles": ["x"], "tenures": [{"holder": "person:a", "start": "2020-05"}]}
-    gaz = load_gazetteer([write_gazetteer(
-        amb, state("COG", "Republic of the Congo", names={"fr": ["Congo-Brazzaville"]}),
-        state("COD", "DR Congo", ids={"iso_a2": "CD"}), person("a", "Ann Bee", country="COG"), office,
-    )])
+    amb = {
+        "type": "ambiguous",
+        "alias": "Congo",
+        "candidates": ["state:COD", "state:COG"],
+        "default": "state:COD",
+        "rule": "r",
+        "kind": "name",
+    }
+    office = {
+        "type": "office",
+        "id": "office:x",
+        "name": "X",
+        "jurisdiction": "state:COG",
+        "sector": "GOV",
+        "titles": ["x"],
+        "tenures": [{"holder": "person:a", "start": "2020-05"}],
+    }
+    gaz = load_gazetteer(
+        [
+            write_gazetteer(
+                amb,
+                state("COG", "Republic of the Congo", names={"fr": ["Congo-Brazzaville"]}),
+                state("COD", "DR Congo", ids={"iso_a2": "CD"}),
+                person("a", "Ann Bee", country="COG"),
+                office,
+            )
+        ]
+    )
     again = load_compiled(dump_compiled(gaz, "digest").encode())
     assert dict(again.entities) == dict(gaz.entities)
     assert dict(again.offices) == dict(gaz.offices)

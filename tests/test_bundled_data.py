@@ -105,7 +105,9 @@ def test_no_bare_surname_or_common_word_aliases(gaz: Gazetteer) -> None:
         ("person:gina-raimondo", "office:usa:secretary-of-commerce", "2022-03-14"),
     ],
 )
-def test_seed_actors_hold_their_offices(gaz: Gazetteer, entity_id: str, office_id: str, day: str) -> None:
+def test_seed_actors_hold_their_offices(
+    gaz: Gazetteer, entity_id: str, office_id: str, day: str
+) -> None:
     """The actors of the seed articles are in office on the meeting date."""
     import datetime as dt
 

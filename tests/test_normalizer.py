@@ -74,7 +74,10 @@ def test_us_states_are_known_words(norm: Normalizer) -> None:
     indiana = norm.resolve("Indiana")
     assert indiana is not None
     assert (indiana.entity_id, indiana.kind, indiana.country) == (
-        "subdivision:us-in", EntityKind.SUBDIVISION, "USA")
+        "subdivision:us-in",
+        EntityKind.SUBDIVISION,
+        "USA",
+    )
     georgia = norm.resolve("Georgia")
     assert georgia is not None
     assert georgia.entity_id == "state:GEO"
@@ -117,7 +120,12 @@ def test_issue_examples(norm: Normalizer) -> None:
     """The examples of the API description work as written."""
     r = norm.resolve("Beijing", date="2022-03-14")
     assert r is not None
-    assert (r.canonical, r.country, r.entity_id, r.kind) == ("China", "CHN", "state:CHN", EntityKind.STATE)
+    assert (r.canonical, r.country, r.entity_id, r.kind) == (
+        "China",
+        "CHN",
+        "state:CHN",
+        EntityKind.STATE,
+    )
     assert 0 <= r.score <= 100
     assert r.method == "exact"
     assert "metonym" in r.evidence
@@ -141,9 +149,13 @@ def test_dates_pick_office_holders(norm: Normalizer) -> None:
 
 @pytest.mark.parametrize(
     ("name", "entity_id"),
-    [("Jake Sulivan", "person:jake-sullivan"), ("Yang Jiechy", "person:yang-jiechi"),
-     ("Xi Jin-ping", "person:xi-jinping"), ("Sergey Lavrov", "person:sergei-lavrov"),
-     ("Sergei Lavrov", "person:sergei-lavrov")],
+    [
+        ("Jake Sulivan", "person:jake-sullivan"),
+        ("Yang Jiechy", "person:yang-jiechi"),
+        ("Xi Jin-ping", "person:xi-jinping"),
+        ("Sergey Lavrov", "person:sergei-lavrov"),
+        ("Sergei Lavrov", "person:sergei-lavrov"),
+    ],
 )
 def test_misspellings_and_transliterations(norm: Normalizer, name: str, entity_id: str) -> None:
     """The issue's fuzzy examples resolve to the right person."""
@@ -154,9 +166,16 @@ def test_misspellings_and_transliterations(norm: Normalizer, name: str, entity_i
 
 def test_hazard_pairs_on_bundled_data(norm: Normalizer) -> None:
     """Iran/Iraq, Niger/Nigeria, Austria/Australia, Dominica/Dominican Republic stay apart."""
-    for name, iso3 in [("Iran", "IRN"), ("Iraq", "IRQ"), ("Niger", "NER"), ("Nigeria", "NGA"),
-                       ("Austria", "AUT"), ("Australia", "AUS"), ("Dominica", "DMA"),
-                       ("Dominican Republic", "DOM")]:
+    for name, iso3 in [
+        ("Iran", "IRN"),
+        ("Iraq", "IRQ"),
+        ("Niger", "NER"),
+        ("Nigeria", "NGA"),
+        ("Austria", "AUT"),
+        ("Australia", "AUS"),
+        ("Dominica", "DMA"),
+        ("Dominican Republic", "DOM"),
+    ]:
         res = norm.resolve(name)
         assert res is not None
         assert res.country == iso3

@@ -17,9 +17,15 @@ def test_valid_file_loads_every_record(write_gazetteer: WriteGazetteer) -> None:
     path = write_gazetteer(
         state("USA", "United States"),
         person("a-b", "Ann Bee", aliases=["Ann B. Bee"], family_name="Bee"),
-        {"type": "office", "id": "office:usa:x", "name": "X of the US", "jurisdiction": "state:USA",
-         "sector": "GOV", "titles": ["x"],
-         "tenures": [{"holder": "person:a-b", "start": "2020-01", "end": None}]},
+        {
+            "type": "office",
+            "id": "office:usa:x",
+            "name": "X of the US",
+            "jurisdiction": "state:USA",
+            "sector": "GOV",
+            "titles": ["x"],
+            "tenures": [{"holder": "person:a-b", "start": "2020-01", "end": None}],
+        },
     )
     source = read_source(path)
     assert [e.id for e in source.entities] == ["state:USA", "person:a-b"]
@@ -42,22 +48,73 @@ def test_valid_file_loads_every_record(write_gazetteer: WriteGazetteer) -> None:
         (person("x", "X", ids={"wikidata": "12"}), "ids.wikidata", "not a valid"),
         (person("x", "X", ids={"imdb": "tt1"}), "ids.imdb", "unknown id scheme"),
         (person("x", "X", names={"French": ["X"]}), "names.French", "language code"),
-        ({"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-          "sector": "GOV", "titles": []}, "titles", "at least one title"),
-        ({"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-          "sector": "GOV", "titles": ["x"], "tenures": [{"holder": "person:x", "start": "2021-13-01"}]},
-         "tenures[0].start", "not a valid calendar date"),
-        ({"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-          "sector": "GOV", "titles": ["x"], "tenures": [{"holder": "person:x"}]},
-         "tenures[0].start", "'?'"),
-        ({"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-          "sector": "GOV", "titles": ["x"],
-          "tenures": [{"holder": "person:x", "start": "2021", "end": "2019"}]},
-         "tenures[0].end", "before it starts"),
-        ({"type": "ambiguous", "alias": "X", "candidates": ["person:x"], "rule": "r"},
-         "candidates", "two or more"),
-        ({"type": "ambiguous", "alias": "X", "candidates": ["person:x", "person:y"],
-          "default": "person:z", "rule": "r"}, "default", "not one of the candidates"),
+        (
+            {
+                "type": "office",
+                "id": "office:x",
+                "name": "X",
+                "jurisdiction": "state:USA",
+                "sector": "GOV",
+                "titles": [],
+            },
+            "titles",
+            "at least one title",
+        ),
+        (
+            {
+                "type": "office",
+                "id": "office:x",
+                "name": "X",
+                "jurisdiction": "state:USA",
+                "sector": "GOV",
+                "titles": ["x"],
+                "tenures": [{"holder": "person:x", "start": "2021-13-01"}],
+            },
+            "tenures[0].start",
+            "not a valid calendar date",
+        ),
+        (
+            {
+                "type": "office",
+                "id": "office:x",
+                "name": "X",
+                "jurisdiction": "state:USA",
+                "sector": "GOV",
+                "titles": ["x"],
+                "tenures": [{"holder": "person:x"}],
+            },
+            "tenures[0].start",
+            "'?'",
+        ),
+        (
+            {
+                "type": "office",
+                "id": "office:x",
+                "name": "X",
+                "jurisdiction": "state:USA",
+                "sector": "GOV",
+                "titles": ["x"],
+                "tenures": [{"holder": "person:x", "start": "2021", "end": "2019"}],
+            },
+            "tenures[0].end",
+            "before it starts",
+        ),
+        (
+            {"type": "ambiguous", "alias": "X", "candidates": ["person:x"], "rule": "r"},
+            "candidates",
+            "two or more",
+        ),
+        (
+            {
+                "type": "ambiguous",
+                "alias": "X",
+                "candidates": ["person:x", "person:y"],
+                "default": "person:z",
+                "rule": "r",
+            },
+            "default",
+            "not one of the candidates",
+        ),
         ({"type": "mystery"}, "type", "unknown record type"),
     ],
 )
@@ -78,36 +135,63 @@ def test_bad_record_names_file_line_and_field(
 
 def test_overlapping_tenures_are_rejected(write_gazetteer: WriteGazetteer) -> None:
     """Two holders of a single-holder office at the same time is an error."""
-    office = {"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-              "sector": "GOV", "titles": ["x"], "tenures": [
-                  {"holder": "person:a", "start": "2017-01-20", "end": "2021-01-20"},
-                  {"holder": "person:b", "start": "2020-06", "end": None}]}
+    office = {
+        "type": "office",
+        "id": "office:x",
+        "name": "X",
+        "jurisdiction": "state:USA",
+        "sector": "GOV",
+        "titles": ["x"],
+        "tenures": [
+            {"holder": "person:a", "start": "2017-01-20", "end": "2021-01-20"},
+            {"holder": "person:b", "start": "2020-06", "end": None},
+        ],
+    }
     with pytest.raises(GazetteerError, match="overlap"):
         read_source(write_gazetteer(office))
 
 
 def test_handover_day_is_not_an_overlap(write_gazetteer: WriteGazetteer) -> None:
     """Half-open tenures: one ending and the next starting on the same day is fine."""
-    office = {"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-              "sector": "GOV", "titles": ["x"], "tenures": [
-                  {"holder": "person:a", "start": "2017-01-20", "end": "2021-01-20"},
-                  {"holder": "person:b", "start": "2021-01-20", "end": None}]}
+    office = {
+        "type": "office",
+        "id": "office:x",
+        "name": "X",
+        "jurisdiction": "state:USA",
+        "sector": "GOV",
+        "titles": ["x"],
+        "tenures": [
+            {"holder": "person:a", "start": "2017-01-20", "end": "2021-01-20"},
+            {"holder": "person:b", "start": "2021-01-20", "end": None},
+        ],
+    }
     assert len(read_source(write_gazetteer(office)).offices[0].tenures) == 2
 
 
 def test_multi_holder_office_may_overlap(write_gazetteer: WriteGazetteer) -> None:
     """Offices with several holders at once (spokespersons) allow overlapping tenures."""
-    office = {"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-              "sector": "GOV", "titles": ["x"], "single_holder": False, "tenures": [
-                  {"holder": "person:a", "start": "2019", "end": "2022"},
-                  {"holder": "person:b", "start": "2020", "end": None}]}
+    office = {
+        "type": "office",
+        "id": "office:x",
+        "name": "X",
+        "jurisdiction": "state:USA",
+        "sector": "GOV",
+        "titles": ["x"],
+        "single_holder": False,
+        "tenures": [
+            {"holder": "person:a", "start": "2019", "end": "2022"},
+            {"holder": "person:b", "start": "2020", "end": None},
+        ],
+    }
     assert not read_source(write_gazetteer(office)).offices[0].single_holder
 
 
 def test_duplicate_ids_name_both_lines(write_gazetteer: WriteGazetteer) -> None:
     """A repeated id in one file is an error pointing at the first occurrence."""
     path = write_gazetteer(person("x", "X"), person("y", "Y"), person("x", "X again"))
-    with pytest.raises(GazetteerError, match=r"duplicate id 'person:x' \(first on line 2\)") as info:
+    with pytest.raises(
+        GazetteerError, match=r"duplicate id 'person:x' \(first on line 2\)"
+    ) as info:
         read_source(path)
     assert info.value.line == 4
 
@@ -121,7 +205,9 @@ def test_duplicate_ids_name_both_lines(write_gazetteer: WriteGazetteer) -> None:
         ({"extra": 1}, "unknown field"),
     ],
 )
-def test_bad_header(write_gazetteer: WriteGazetteer, header: dict[str, object], reason: str) -> None:
+def test_bad_header(
+    write_gazetteer: WriteGazetteer, header: dict[str, object], reason: str
+) -> None:
     """The header is validated like any record, on line 1."""
     with pytest.raises(GazetteerError, match=reason) as info:
         read_source(write_gazetteer(person("x", "X"), header=header))
@@ -136,7 +222,9 @@ def test_missing_header_and_empty_file() -> None:
         parse_source(b"\n# only a comment\n", "f.jsonl")
 
 
-def test_invalid_json_and_bytes_name_the_line(write_gazetteer: WriteGazetteer, tmp_path: Path) -> None:
+def test_invalid_json_and_bytes_name_the_line(
+    write_gazetteer: WriteGazetteer, tmp_path: Path
+) -> None:
     """Broken JSON and non-UTF-8 bytes are reported with their line."""
     with pytest.raises(GazetteerError, match="invalid JSON") as info:
         read_source(write_gazetteer(person("x", "X"), '{"type": "entity",'))
@@ -167,11 +255,19 @@ def test_missing_file_is_a_gazetteer_error(tmp_path: Path) -> None:
 
 def test_partial_dates_and_open_ends(write_gazetteer: WriteGazetteer) -> None:
     """Year, month and day precision, unknown starts and ends, and ongoing tenures."""
-    office = {"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-              "sector": "GOV", "titles": ["x"], "tenures": [
-                  {"holder": "person:a", "start": "?", "end": "2013"},
-                  {"holder": "person:b", "start": "2013-03", "end": "?"},
-                  {"holder": "person:c", "start": "2020-02-29"}]}
+    office = {
+        "type": "office",
+        "id": "office:x",
+        "name": "X",
+        "jurisdiction": "state:USA",
+        "sector": "GOV",
+        "titles": ["x"],
+        "tenures": [
+            {"holder": "person:a", "start": "?", "end": "2013"},
+            {"holder": "person:b", "start": "2013-03", "end": "?"},
+            {"holder": "person:c", "start": "2020-02-29"},
+        ],
+    }
     a, b, c = read_source(write_gazetteer(office)).offices[0].tenures
     assert a.start is None
     assert a.end is not None

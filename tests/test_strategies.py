@@ -19,8 +19,11 @@ from diplonorm.text import normalize
 from tests.conftest import WriteGazetteer, person, state
 
 NSA = {
-    "type": "office", "id": "office:usa:nsa", "name": "US National Security Advisor",
-    "jurisdiction": "state:USA", "sector": "GOV",
+    "type": "office",
+    "id": "office:usa:nsa",
+    "name": "US National Security Advisor",
+    "jurisdiction": "state:USA",
+    "sector": "GOV",
     "titles": ["national security adviser", "national security advisor"],
     "tenures": [
         {"holder": "person:robert-obrien", "start": "2019-09-18", "end": "2021-01-20"},
@@ -29,21 +32,35 @@ NSA = {
     ],
 }
 UK_NSA = {
-    "type": "office", "id": "office:gbr:nsa", "name": "UK National Security Adviser",
-    "jurisdiction": "state:GBR", "sector": "GOV", "titles": ["national security adviser"],
+    "type": "office",
+    "id": "office:gbr:nsa",
+    "name": "UK National Security Adviser",
+    "jurisdiction": "state:GBR",
+    "sector": "GOV",
+    "titles": ["national security adviser"],
     "tenures": [{"holder": "person:uk-adviser", "start": "2021", "end": None}],
 }
 UNSG = {
-    "type": "office", "id": "office:un:sg", "name": "UN Secretary-General", "jurisdiction": "org:un",
-    "sector": "IGO", "titles": ["secretary-general"],
+    "type": "office",
+    "id": "office:un:sg",
+    "name": "UN Secretary-General",
+    "jurisdiction": "org:un",
+    "sector": "IGO",
+    "titles": ["secretary-general"],
     "tenures": [{"holder": "person:guterres", "start": "2017-01-01", "end": None}],
 }
 SPOKES = {
-    "type": "office", "id": "office:chn:spox", "name": "MFA spokesperson",
-    "jurisdiction": "state:CHN", "sector": "GOV", "titles": ["foreign ministry spokesperson"],
+    "type": "office",
+    "id": "office:chn:spox",
+    "name": "MFA spokesperson",
+    "jurisdiction": "state:CHN",
+    "sector": "GOV",
+    "titles": ["foreign ministry spokesperson"],
     "single_holder": False,
-    "tenures": [{"holder": "person:spox-a", "start": "2020", "end": None},
-                {"holder": "person:spox-b", "start": "2021", "end": None}],
+    "tenures": [
+        {"holder": "person:spox-a", "start": "2020", "end": None},
+        {"holder": "person:spox-b", "start": "2021", "end": None},
+    ],
 }
 
 
@@ -51,29 +68,64 @@ SPOKES = {
 def gaz(write_gazetteer: WriteGazetteer) -> Gazetteer:
     """States, persons, an organization and offices covering every strategy."""
     path: Path = write_gazetteer(
-        {"type": "ambiguous", "alias": "Congo", "candidates": ["state:COD", "state:COG"],
-         "default": None, "rule": "both states are called Congo"},
-        {"type": "ambiguous", "alias": "Korea", "candidates": ["state:KOR", "state:PRK"],
-         "default": "state:KOR", "rule": "news usage"},
-        state("USA", "United States", aliases=["America"], abbreviations=["US", "USA"], demonyms=["American"],
-              metonyms=["Washington", "the White House"]),
+        {
+            "type": "ambiguous",
+            "alias": "Congo",
+            "candidates": ["state:COD", "state:COG"],
+            "default": None,
+            "rule": "both states are called Congo",
+        },
+        {
+            "type": "ambiguous",
+            "alias": "Korea",
+            "candidates": ["state:KOR", "state:PRK"],
+            "default": "state:KOR",
+            "rule": "news usage",
+        },
+        state(
+            "USA",
+            "United States",
+            aliases=["America"],
+            abbreviations=["US", "USA"],
+            demonyms=["American"],
+            metonyms=["Washington", "the White House"],
+        ),
         state("CHN", "China", demonyms=["Chinese"], metonyms=["Beijing"], names={"fr": ["Chine"]}),
         state("GBR", "United Kingdom", aliases=["Britain"], demonyms=["British"]),
         state("RUS", "Russia", demonyms=["Russian"], metonyms=["Moscow", "the Kremlin"]),
-        state("IRN", "Iran"), state("IRQ", "Iraq"), state("NER", "Niger"), state("NGA", "Nigeria"),
-        state("AUT", "Austria"), state("AUS", "Australia"), state("DMA", "Dominica"),
-        state("DOM", "Dominican Republic"), state("IND", "India", demonyms=["Indian"]),
-        state("COG", "Republic of the Congo"), state("COD", "Democratic Republic of the Congo"),
-        state("KOR", "South Korea"), state("PRK", "North Korea"),
-        {"type": "entity", "id": "org:un", "kind": "organization", "name": "United Nations",
-         "abbreviations": ["UN"]},
-        person("jake-sullivan", "Jake Sullivan"), person("robert-obrien", "Robert O'Brien"),
-        person("mike-waltz", "Mike Waltz"), person("uk-adviser", "Ann Adviser", country="GBR"),
+        state("IRN", "Iran"),
+        state("IRQ", "Iraq"),
+        state("NER", "Niger"),
+        state("NGA", "Nigeria"),
+        state("AUT", "Austria"),
+        state("AUS", "Australia"),
+        state("DMA", "Dominica"),
+        state("DOM", "Dominican Republic"),
+        state("IND", "India", demonyms=["Indian"]),
+        state("COG", "Republic of the Congo"),
+        state("COD", "Democratic Republic of the Congo"),
+        state("KOR", "South Korea"),
+        state("PRK", "North Korea"),
+        {
+            "type": "entity",
+            "id": "org:un",
+            "kind": "organization",
+            "name": "United Nations",
+            "abbreviations": ["UN"],
+        },
+        person("jake-sullivan", "Jake Sullivan"),
+        person("robert-obrien", "Robert O'Brien"),
+        person("mike-waltz", "Mike Waltz"),
+        person("uk-adviser", "Ann Adviser", country="GBR"),
         person("guterres", "António Guterres", country="PRT"),
         person("yang-jiechi", "Yang Jiechi", country="CHN"),
         person("sergei-lavrov", "Sergei Lavrov", country="RUS"),
-        person("spox-a", "Spox A", country="CHN"), person("spox-b", "Spox B", country="CHN"),
-        NSA, UK_NSA, UNSG, SPOKES,
+        person("spox-a", "Spox A", country="CHN"),
+        person("spox-b", "Spox B", country="CHN"),
+        NSA,
+        UK_NSA,
+        UNSG,
+        SPOKES,
     )
     return load_gazetteer([path])
 
@@ -90,8 +142,14 @@ class TestExact:
     def test_names_demonyms_metonyms(self, gaz: Gazetteer) -> None:
         """Each alias kind resolves with its own score; metonyms score below names."""
         exact = ExactStrategy(gaz)
-        for text, iso3 in [("U.S.", "USA"), ("Chinese", "CHN"), ("Beijing", "CHN"),
-                           ("the Kremlin", "RUS"), ("Chine", "CHN"), ("Britain", "GBR")]:
+        for text, iso3 in [
+            ("U.S.", "USA"),
+            ("Chinese", "CHN"),
+            ("Beijing", "CHN"),
+            ("the Kremlin", "RUS"),
+            ("Chine", "CHN"),
+            ("Britain", "GBR"),
+        ]:
             best = exact(q(text)).best
             assert best is not None
             assert best.country == iso3, text
@@ -128,8 +186,15 @@ class TestMorphology:
 
     @pytest.mark.parametrize(
         ("text", "iso3"),
-        [("Americans", "USA"), ("US-led", "USA"), ("pro-Russian", "RUS"), ("anti-American", "USA"),
-         ("Chinese officials", "CHN"), ("Beijing-backed", "CHN"), ("Russian-made", "RUS")],
+        [
+            ("Americans", "USA"),
+            ("US-led", "USA"),
+            ("pro-Russian", "RUS"),
+            ("anti-American", "USA"),
+            ("Chinese officials", "CHN"),
+            ("Beijing-backed", "CHN"),
+            ("Russian-made", "RUS"),
+        ],
     )
     def test_forms_resolve_to_the_state(self, gaz: Gazetteer, text: str, iso3: str) -> None:
         """Affixed and plural forms resolve to the state with the morphology method."""
@@ -158,12 +223,14 @@ class TestOffice:
 
     @pytest.mark.parametrize(
         ("text", "date", "holder"),
-        [("the US national security adviser", "2020-06-01", "Robert O'Brien"),
-         ("America's national security advisor", "2024-01-01", "Jake Sullivan"),
-         ("national security adviser of the United States", "2022-03-14", "Jake Sullivan"),
-         ("British national security adviser", "2022-03-14", "Ann Adviser"),
-         ("UN secretary-general", "2022-03-14", "António Guterres"),
-         ("secretary general of the UN", "2022-03-14", "António Guterres")],
+        [
+            ("the US national security adviser", "2020-06-01", "Robert O'Brien"),
+            ("America's national security advisor", "2024-01-01", "Jake Sullivan"),
+            ("national security adviser of the United States", "2022-03-14", "Jake Sullivan"),
+            ("British national security adviser", "2022-03-14", "Ann Adviser"),
+            ("UN secretary-general", "2022-03-14", "António Guterres"),
+            ("secretary general of the UN", "2022-03-14", "António Guterres"),
+        ],
     )
     def test_modifiers_parsed_from_the_string(
         self, gaz: Gazetteer, text: str, date: str, holder: str
@@ -221,11 +288,17 @@ class TestFuzzy:
 
     @pytest.mark.parametrize(
         ("text", "entity"),
-        [("Jake Sulivan", "person:jake-sullivan"), ("Yang Jiechy", "person:yang-jiechi"),
-         ("Sergey Lavrov", "person:sergei-lavrov"), ("Jiechi Yang", "person:yang-jiechi"),
-         ("Untied States", "state:USA")],
+        [
+            ("Jake Sulivan", "person:jake-sullivan"),
+            ("Yang Jiechy", "person:yang-jiechi"),
+            ("Sergey Lavrov", "person:sergei-lavrov"),
+            ("Jiechi Yang", "person:yang-jiechi"),
+            ("Untied States", "state:USA"),
+        ],
     )
-    def test_misspellings_and_transliterations(self, gaz: Gazetteer, text: str, entity: str) -> None:
+    def test_misspellings_and_transliterations(
+        self, gaz: Gazetteer, text: str, entity: str
+    ) -> None:
         """Typos, transliterations and swapped name order resolve with evidence."""
         best = FuzzyStrategy(gaz)(q(text)).best
         assert best is not None

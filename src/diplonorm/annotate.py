@@ -120,7 +120,7 @@ class Annotator:
         if best is not None or alternatives:
             title.result, title.alternatives = best, alternatives
             title.label = EntityKind.PERSON
-            title.note = f"modifier {text[modifier.cand.start:modifier.cand.end]!r}"
+            title.note = f"modifier {text[modifier.cand.start : modifier.cand.end]!r}"
 
     def _names_after(self, text: str, title: _Found, following: _Found) -> bool:
         if following.cand.kind != ALIAS or following.label is not EntityKind.PERSON:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from diplonorm.errors import DiplonormError
 from diplonorm.gazetteer.builder import load_gazetteer
-from diplonorm.model import Resolution
+from diplonorm.model import Mention, Resolution
 from diplonorm.normalizer import Normalizer
 
+_Document = tuple[str, str, list[Mention]]
 _COLUMNS = ("name", "canonical", "id", "country", "kind", "score", "method")
 
 
@@ -58,6 +60,87 @@ def _resolve(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _read_inputs(paths: list[str]) -> list[tuple[str, str]]:
+    """(name, text) of each input file; '-' or no files means standard input."""
+    if not paths or paths == ["-"]:
+        return [("<stdin>", sys.stdin.read())]
+    inputs = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                inputs.append((path, handle.read()))
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"cannot read {path}: {exc}"
+            raise ValueError(msg) from None
+    return inputs
+
+
+def _progress(done: int, total: int, stream: TextIO) -> None:
+    width = 30
+    filled = width * done // total
+    bar = "#" * filled + "-" * (width - filled)
+    end = "\n" if done == total else ""
+    print(f"\rannotating [{bar}] {done}/{total} files", end=end, file=stream, flush=True)
+
+
+def _annotate(args: argparse.Namespace, out: TextIO) -> int:
+    norm = Normalizer(
+        args.gazetteer, include_bundled=not args.no_bundled, languages=tuple(args.languages)
+    )
+    inputs = _read_inputs(args.files)
+    show = args.progress if args.progress is not None else sys.stderr.isatty() and len(inputs) > 1
+    documents = []
+    for done, (name, text) in enumerate(inputs, start=1):
+        mentions = norm.annotate(text, date=args.date, country=args.country)
+        documents.append((name, text, mentions))
+        if show:
+            _progress(done, len(inputs), sys.stderr)
+    target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
+    try:
+        render = {"table": _render_table, "jsonl": _render_jsonl, "html": _render_html}
+        render[args.format](documents, args.date, target)
+    finally:
+        if args.output:
+            target.close()
+    return 0
+
+
+def _render_table(documents: list[_Document], date: str | None, out: TextIO) -> None:
+    for name, _text, mentions in documents:
+        print(f"== {name}: {len(mentions)} mentions", file=out)
+        header = ("span", "text", "canonical", "id", "country", "kind", "score", "method")
+        rows = [
+            (
+                f"{m.start}-{m.end}",
+                m.text,
+                m.canonical or "-",
+                m.entity_id or "-",
+                m.country or "-",
+                m.kind.value if m.kind else "-",
+                f"{m.score:.0f}",
+                m.method,
+            )
+            for m in mentions
+        ]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            print(
+                "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip(), file=out
+            )
+
+
+def _render_jsonl(documents: list[_Document], date: str | None, out: TextIO) -> None:
+    for name, _text, mentions in documents:
+        record = {"source": name, "date": date, "mentions": [m.to_dict() for m in mentions]}
+        print(json.dumps(record, ensure_ascii=False), file=out)
+
+
+def _render_html(documents: list[_Document], date: str | None, out: TextIO) -> None:
+    from diplonorm.display import render_html
+
+    out.write(render_html([(name, text, mentions) for name, text, mentions in documents]))
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     gazetteer = load_gazetteer(args.files)
     print(f"ok: {len(gazetteer)} entities, {len(gazetteer.offices)} offices", file=out)
@@ -85,6 +168,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     res.add_argument("--no-bundled", action="store_true", help="do not load the bundled data")
     res.set_defaults(run=_resolve)
+    ann = commands.add_parser("annotate", help="find and resolve every mention in text files")
+    ann.add_argument("files", nargs="*", metavar="FILE", help="text files (default: stdin)")
+    ann.add_argument("--date", help="document date (YYYY-MM-DD) for office holders")
+    ann.add_argument("--country", help="ISO alpha-3 state that bare titles refer to")
+    ann.add_argument(
+        "--format", choices=("table", "jsonl", "html"), default="table", help="output format"
+    )
+    ann.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    ann.add_argument(
+        "--language",
+        dest="languages",
+        action="append",
+        default=None,
+        metavar="LANG",
+        help="language of aliases to detect (repeatable; default: en)",
+    )
+    ann.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when several files and stderr is a terminal)",
+    )
+    ann.add_argument(
+        "--gazetteer", action="append", default=[], metavar="FILE", help="add a gazetteer file"
+    )
+    ann.add_argument("--no-bundled", action="store_true", help="do not load the bundled data")
+    ann.set_defaults(run=_annotate)
     gaz = commands.add_parser("gazetteer", help="work with gazetteer files")
     gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True)
     val = gaz_commands.add_parser("validate", help="validate and merge gazetteer files")
@@ -96,11 +206,17 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
     args = _parser().parse_args(argv)
+    if getattr(args, "languages", "-") is None:
+        args.languages = ["en"]
     try:
         status: int = args.run(args, out or sys.stdout)
     except (DiplonormError, ValueError, TypeError) as exc:
         print(f"diplonorm: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return status
 
 

@@ -21,8 +21,10 @@ from diplonorm.text import tokenize
 MAX_PHRASE_WORDS = 12
 #: What may stand between two words of one phrase: spaces (not a blank line), hyphens and
 #: dashes, a comma or a dot ("Washington, D.C.", "St. Lucia").
-_JOINER = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]*(?:\r?\n)?"
-                     r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000,.\-\u2010-\u2015]*")
+_JOINER = re.compile(
+    r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]*(?:\r?\n)?"
+    r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000,.\-\u2010-\u2015]*"
+)
 
 ALIAS, TITLE = "alias", "title"
 

@@ -158,9 +158,7 @@ def _us_states(
             for text in values:
                 owners.setdefault(normalize(text), (iso3, field))
     subdivisions, ambiguities, report = [], [], []
-    us_subdivisions: list[Any] = [
-        s for s in pycountry.subdivisions if s.country_code == "US"
-    ]
+    us_subdivisions: list[Any] = [s for s in pycountry.subdivisions if s.country_code == "US"]
     for sub in sorted(us_subdivisions, key=lambda s: s.code):
         if sub.type not in ("State", "District"):
             continue
@@ -172,11 +170,15 @@ def _us_states(
             report.append(f"{sub.code}\ten\t{name}\tmetonym of {owner[0]}: named '{name} State'")
             name = f"{name} State"
         elif owner is not None:
-            ambiguities.append({
-                "type": "ambiguous", "alias": name,
-                "candidates": [f"state:{owner[0]}", entity_id], "default": f"state:{owner[0]}",
-                "rule": "a country and a US state; the country unless a hint or context says USA",
-            })
+            ambiguities.append(
+                {
+                    "type": "ambiguous",
+                    "alias": name,
+                    "candidates": [f"state:{owner[0]}", entity_id],
+                    "default": f"state:{owner[0]}",
+                    "rule": "a country and a US state: the country, unless a hint says USA",
+                }
+            )
         record.update(name=name, country="USA", ids={"iso_3166_2": sub.code})
         subdivisions.append(record)
     return subdivisions, ambiguities, report

@@ -25,6 +25,7 @@ COMPILED_VERSION = 1
 #: Bump when `diplonorm.text.normalize` changes the keys it produces.
 NORMALIZER_VERSION = 1
 
+
 def sources_digest(paths: Iterable[str | os.PathLike[str]]) -> str:
     """A fingerprint of the source files (names, sizes and CRC-32 of their bytes), in order."""
     parts = []

@@ -87,6 +87,7 @@ def resolve_refs(
 
     `how` starts the evidence sentence; `penalty` is taken off the alias kind's score.
     """
+
     def make(ref: AliasRef, score: float, extra: str = "") -> Resolution:
         entity = gazetteer.entity(ref.entity_id)
         evidence = f"{how} {describe_alias(ref)} of {entity.name} [{entity.source}]{extra}"
