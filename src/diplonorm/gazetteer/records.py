@@ -88,6 +88,7 @@ class SourceFile:
     offices: tuple[Office, ...]
     ambiguities: tuple[Ambiguity, ...]
     lines: Mapping[str, int]
+    raw: bytes = attrs.field(default=b"", repr=False, eq=False)
 
     def line_of(self, key: str) -> int:
         """The line a record id (or 'ambiguous:<alias>') was read from, 0 if unknown."""
@@ -421,6 +422,7 @@ def parse_source(raw: bytes, path: str = "<memory>") -> SourceFile:
         offices=tuple(records.offices),
         ambiguities=tuple(records.ambiguities),
         lines=lines,
+        raw=raw,
     )
 
 
