@@ -28,6 +28,11 @@ _NAME_GAP = re.compile(r"\s{1,3}|,\s{1,3}")
 _MODIFIER_KINDS = frozenset(
     {EntityKind.STATE, EntityKind.ORGANIZATION, EntityKind.GOVERNMENT_BODY, EntityKind.PERSON}
 )
+#: Titles are read by the office strategy alone.
+_TITLE_STRATEGIES = frozenset({"office"})
+#: Phrases whose resolution is remembered across documents.
+_CACHE_SIZE = 100_000
+_CacheKey = tuple[str, str, dt.date | None, str | None]
 #: At most this many capitalized words form an unknown name after a title.
 _MAX_NAME_WORDS = 4
 
@@ -52,21 +57,21 @@ class Annotator:
         self.gazetteer: Gazetteer = chain.gazetteer
         self.languages = languages
         self.detector = Detector(phrase_index(self.gazetteer, languages))
+        self._cache: dict[_CacheKey, tuple[Resolution | None, tuple[Resolution, ...]]] = {}
 
     def annotate(
         self, text: str, date: dt.date | None = None, country: str | None = None
     ) -> list[Mention]:
         """Mentions of the text, in text order, with exact offsets."""
         tokens, cands = self.detector.scan(text)
-        cache: dict[str, tuple[Resolution | None, tuple[Resolution, ...]]] = {}
-        found = [self._resolve(text, c, date, country, cache) for c in cands]
+        found = [self._resolve(text, c, date, country) for c in cands]
         extra: list[_Found] = []
         for i, item in enumerate(found):
             if item.cand.kind != TITLE:
                 continue
             previous = found[i - 1] if i else None
             if previous is not None and self._is_modifier(text, previous, item):
-                self._with_modifier(text, previous, item, date, cache)
+                self._with_modifier(text, previous, item, date)
             following = found[i + 1] if i + 1 < len(found) else None
             if following is not None and self._names_after(text, item, following):
                 said = text[item.cand.start : item.cand.end]
@@ -87,15 +92,26 @@ class Annotator:
         cand: Candidate,
         date: dt.date | None,
         country: str | None,
-        cache: dict[str, tuple[Resolution | None, tuple[Resolution, ...]]],
     ) -> _Found:
-        if cand.key not in cache:
-            query = Query(text[cand.start : cand.end], cand.key, date, country)
-            best, alternatives = self.chain.decide(query)
-            cache[cand.key] = (best, alternatives)
-        best, alternatives = cache[cand.key]
+        best, alternatives = self._decide(
+            text[cand.start : cand.end], cand.key, cand.kind, date, country
+        )
         label = best.kind if best else (alternatives[0].kind if alternatives else None)
         return _Found(cand, best, alternatives, label=label)
+
+    def _decide(
+        self, shown: str, key: str, kind: str, date: dt.date | None, country: str | None
+    ) -> tuple[Resolution | None, tuple[Resolution, ...]]:
+        """The chain's answer for a phrase, cached across documents (bounded)."""
+        cache_key = (key, kind, date, country)
+        hit = self._cache.get(cache_key)
+        if hit is None:
+            only = _TITLE_STRATEGIES if kind == TITLE else None
+            hit = self.chain.decide(Query(shown, key, date, country), only)
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            self._cache[cache_key] = hit
+        return hit
 
     def _is_modifier(self, text: str, previous: _Found, title: _Found) -> bool:
         if previous.cand.kind != ALIAS or previous.result is None:
@@ -110,13 +126,10 @@ class Annotator:
         modifier: _Found,
         title: _Found,
         date: dt.date | None,
-        cache: dict[str, tuple[Resolution | None, tuple[Resolution, ...]]],
     ) -> None:
         key = f"{modifier.cand.key} {title.cand.key}"
-        if key not in cache:
-            shown = text[modifier.cand.start : title.cand.end]
-            cache[key] = self.chain.decide(Query(shown, key, date, None))
-        best, alternatives = cache[key]
+        shown = text[modifier.cand.start : title.cand.end]
+        best, alternatives = self._decide(shown, key, TITLE, date, None)
         if best is not None or alternatives:
             title.result, title.alternatives = best, alternatives
             title.label = EntityKind.PERSON

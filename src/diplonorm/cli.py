@@ -141,6 +141,23 @@ def _render_html(documents: list[_Document], date: str | None, out: TextIO) -> N
     out.write(render_html([(name, text, mentions) for name, text, mentions in documents]))
 
 
+def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    from diplonorm.evaluate import evaluate
+
+    norm = Normalizer(args.gazetteer, include_bundled=not args.no_bundled)
+    for path in args.gold:
+        report = evaluate(path, norm)
+        if args.json:
+            print(json.dumps({"gold": path, **report.as_dict()}, ensure_ascii=False), file=out)
+            continue
+        print(f"== {path}", file=out)
+        print(report.to_markdown(), file=out)
+        if args.errors:
+            for error in report.errors:
+                print(f"  {error}", file=out)
+    return 0
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     gazetteer = load_gazetteer(args.files)
     print(f"ok: {len(gazetteer)} entities, {len(gazetteer.offices)} offices", file=out)
@@ -195,6 +212,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     ann.add_argument("--no-bundled", action="store_true", help="do not load the bundled data")
     ann.set_defaults(run=_annotate)
+    ev = commands.add_parser("evaluate", help="score annotation against gold JSON Lines files")
+    ev.add_argument("gold", nargs="+", metavar="GOLD.jsonl")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument("--errors", action="store_true", help="list every miss and false alarm")
+    ev.add_argument(
+        "--gazetteer", action="append", default=[], metavar="FILE", help="add a gazetteer file"
+    )
+    ev.add_argument("--no-bundled", action="store_true", help="do not load the bundled data")
+    ev.set_defaults(run=_evaluate)
     gaz = commands.add_parser("gazetteer", help="work with gazetteer files")
     gaz_commands = gaz.add_subparsers(dest="gazetteer_command", required=True)
     val = gaz_commands.add_parser("validate", help="validate and merge gazetteer files")

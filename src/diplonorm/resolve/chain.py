@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.model import Resolution
@@ -38,9 +38,17 @@ class ResolverChain:
         """
         return self.decide(query)[0]
 
-    def decide(self, query: Query) -> tuple[Resolution | None, tuple[Resolution, ...]]:
-        """The answer (or None) and the candidates of the first strategy that recognizes it."""
+    def decide(
+        self, query: Query, only: Collection[str] | None = None
+    ) -> tuple[Resolution | None, tuple[Resolution, ...]]:
+        """The answer (or None) and the candidates of the first strategy that recognizes it.
+
+        `only` restricts the chain to the named strategies (the annotator reads a title
+        with the office strategy alone, never fuzzily).
+        """
         for strategy in self.strategies:
+            if only is not None and strategy.name not in only:
+                continue
             result = strategy(query)
             if result.found:
                 return result.best, result.candidates
