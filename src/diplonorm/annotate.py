@@ -19,6 +19,7 @@ from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.model import EntityKind, Mention, Resolution
 from diplonorm.resolve.chain import ResolverChain
 from diplonorm.resolve.query import Query
+from diplonorm.text import Tokens
 
 #: Text allowed between a modifier and a title: white space, or a possessive ending.
 _MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
@@ -143,36 +144,35 @@ class Annotator:
     def _unknown_name(
         self,
         text: str,
-        tokens: list[tuple[int, int, str]],
+        tokens: Tokens,
         title: _Found,
         following: _Found | None,
     ) -> _Found | None:
         """Two to four capitalized words right after a title that no alias covers."""
+        starts, ends, keys = tokens
         first = title.cand.last_token + 1
-        if first >= len(tokens) or not _NAME_GAP.fullmatch(text, title.cand.end, tokens[first][0]):
+        if first >= len(keys) or not _NAME_GAP.fullmatch(text, title.cand.end, starts[first]):
             return None
-        stop = following.cand.first_token if following is not None else len(tokens)
+        stop = following.cand.first_token if following is not None else len(keys)
         last = first - 1
         for j in range(first, min(stop, first + _MAX_NAME_WORDS)):
-            start, end, _key = tokens[j]
-            if not text[start].isupper():
+            if not text[starts[j]].isupper():
                 break
             if j > first:
-                gap = text[tokens[j - 1][1] : start]
-                initial = tokens[j - 1][1] - tokens[j - 1][0] == 1 and gap == ". "
+                gap = text[ends[j - 1] : starts[j]]
+                initial = ends[j - 1] - starts[j - 1] == 1 and gap == ". "
                 if gap not in (" ", "\u00a0", "-") and not initial:
                     break
             last = j
         if last - first < 1:
             return None
-        start, end = tokens[first][0], tokens[last][1]
-        key = " ".join(t[2] for t in tokens[first : last + 1])
         said = text[title.cand.start : title.cand.end]
         note = f"person name after the title {said!r}, not in the gazetteer"
         if title.result is not None and title.result.office is not None:
             holder = title.result.canonical
             note += f"; office {title.result.office.name!r}, held on the date by {holder}"
-        cand = Candidate(start, end, key, ALIAS, first, last)
+        key = " ".join(keys[first : last + 1])
+        cand = Candidate(starts[first], ends[last], key, ALIAS, first, last)
         return _Found(cand, None, (), note=note, label=EntityKind.PERSON)
 
     def _mention(self, text: str, found: _Found) -> Mention:

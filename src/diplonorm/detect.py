@@ -9,13 +9,14 @@ tokens, trying at each token only the phrase lengths that start with that word, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from itertools import compress
 
 import attrs
 
 from diplonorm.gazetteer.index import FROM_AMBIGUITY, Gazetteer, packed_list, unpack_ref
 from diplonorm.model import AliasKind
-from diplonorm.text import tokenize
+from diplonorm.text import Tokens, token_arrays
 
 #: Longest phrase, in words, the detector tries.
 MAX_PHRASE_WORDS = 12
@@ -74,8 +75,12 @@ class PhraseIndex:
                 prefixes.add(" ".join(words[:n]))
         #: Keys that begin a longer phrase: the scan extends a match only through these.
         self.prefixes = frozenset(prefixes)
-        #: Keys that begin any phrase (a phrase or a prefix): the scan's first test.
-        self.starts = frozenset(k.split(" ")[0] for k in self.phrases)
+        firsts = {k.split(" ")[0] for k in self.phrases}
+        #: Keys that can begin a phrase, with the capitalized form of short ones for headlines
+        #: ("CHINA"): the scan's first, C-level test.
+        self.first_words = frozenset(
+            firsts | {f.upper() for f in firsts if f.isascii() and f.isalpha() and len(f) <= 5}
+        )
 
 
 def _starts_capitalized(alias: str) -> bool:
@@ -99,52 +104,53 @@ class Detector:
     def __init__(self, index: PhraseIndex) -> None:
         self.index = index
 
-    def scan(self, text: str) -> tuple[list[tuple[int, int, str]], list[Candidate]]:
+    def scan(self, text: str) -> tuple[Tokens, list[Candidate]]:
         """The tokens of the text and the non-overlapping candidates found, in text order."""
-        tokens = tokenize(text)
+        tokens = token_arrays(text)
         return tokens, self.scan_tokens(text, tokens)
 
-    def scan_tokens(self, text: str, tokens: Sequence[tuple[int, int, str]]) -> list[Candidate]:
-        """Candidates over already tokenized text."""
-        starts = self.index.starts
+    def scan_tokens(self, text: str, tokens: Tokens) -> list[Candidate]:
+        """Candidates over already tokenized text.
+
+        Only tokens whose key can begin a phrase are visited; they are picked out by a
+        C-level pass over the keys, so text without names costs little more than tokenizing.
+        """
+        keys = tokens.keys
+        n = len(keys)
         found: list[Candidate] = []
-        n = len(tokens)
-        i = 0
-        while i < n:
-            key = tokens[i][2]
-            if key not in starts and (key == key.casefold() or key.casefold() not in starts):
-                i += 1
+        after = 0
+        for i in compress(range(n), map(self.index.first_words.__contains__, keys)):
+            if i < after:
                 continue
             match = self._at(text, tokens, i, n)
             if match is None:
-                i += 1
                 continue
             match = self._prefer_split(text, tokens, match)
             found.append(match)
-            i = match.last_token + 1
+            after = match.last_token + 1
         return found
 
-    def _at(
-        self, text: str, tokens: Sequence[tuple[int, int, str]], i: int, stop: int
-    ) -> Candidate | None:
+    def _at(self, text: str, tokens: Tokens, i: int, stop: int) -> Candidate | None:
         """The longest phrase starting at token i and ending before token `stop`.
 
         Keys are tried as written and, when the text there is in capitals, casefolded, so a
         headline's "CHINA" finds "China" while "IT" never finds "it".
         """
+        key = tokens.keys[i]
         best = self._extend(text, tokens, i, stop, fold=False)
-        if tokens[i][2] != tokens[i][2].casefold():
+        if key != key.casefold():
             folded = self._extend(text, tokens, i, stop, fold=True)
             if folded is not None and (best is None or folded.last_token > best.last_token):
                 best = folded
         return best
 
     def _extend(
-        self, text: str, tokens: Sequence[tuple[int, int, str]], i: int, stop: int, fold: bool
+        self, text: str, tokens: Tokens, i: int, stop: int, fold: bool
     ) -> Candidate | None:
         phrases, prefixes = self.index.phrases, self.index.prefixes
-        stop = min(stop, len(tokens), i + MAX_PHRASE_WORDS)
-        key = tokens[i][2].casefold() if fold else tokens[i][2]
+        starts, ends, keys = tokens
+        stop = min(stop, len(keys), i + MAX_PHRASE_WORDS)
+        key = keys[i].casefold() if fold else keys[i]
         matches: list[tuple[int, str]] = []
         j = i
         while True:
@@ -152,16 +158,13 @@ class Detector:
                 matches.append((j, key))
             if key not in prefixes or j + 1 >= stop:
                 break
-            following = tokens[j + 1]
-            if following[0] != tokens[j][0] and not _JOINER.fullmatch(
-                text, tokens[j][1], following[0]
-            ):
+            if starts[j + 1] != starts[j] and not _JOINER.fullmatch(text, ends[j], starts[j + 1]):
                 break
             j += 1
-            key = f"{key} {following[2].casefold() if fold else following[2]}"
+            key = f"{key} {keys[j].casefold() if fold else keys[j]}"
         for last, phrase in reversed(matches):
             kind, capital = phrases[phrase]
-            start, end = tokens[i][0], tokens[last][1]
+            start, end = starts[i], ends[last]
             if capital and text[start].islower():
                 continue
             if fold and not _all_caps(text, start, end):
@@ -169,17 +172,18 @@ class Detector:
             return Candidate(start, end, phrase, kind, i, last)
         return None
 
-    def _prefer_split(
-        self, text: str, tokens: Sequence[tuple[int, int, str]], match: Candidate
-    ) -> Candidate:
+    def _prefer_split(self, text: str, tokens: Tokens, match: Candidate) -> Candidate:
         """Shorten a match when a phrase starting inside it reaches further.
 
         "Chinese foreign ministry spokesperson" is "Chinese" + "foreign ministry spokesperson",
         not "Chinese foreign ministry" + "spokesperson".
         """
         i = match.first_token
+        n = len(tokens.keys)
         for j in range(i + 1, match.last_token + 1):
-            inner = self._at(text, tokens, j, len(tokens))
+            if tokens.keys[j] not in self.index.first_words:
+                continue
+            inner = self._at(text, tokens, j, n)
             if inner is None or inner.last_token <= match.last_token:
                 continue
             head = self._at(text, tokens, i, j)

@@ -7,9 +7,12 @@ acronyms keep their case, so "US" (the United States) and "us" (a pronoun) get d
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate, compress
+from typing import NamedTuple, cast
 
 #: Quote-like characters folded to a straight apostrophe.
 _APOSTROPHES = "\u2018\u2019\u201a\u201b\u02bc\u02b9\u0060\u00b4\u2032\uff07"
@@ -44,15 +47,18 @@ _MARKS = (
     r"\u06d6-\u06ed\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u1ab0-\u1aff"
     r"\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f"
 )
-#: A word inside one token: letters, digits, straight apostrophes and marks.
-_WORD = re.compile(rf"[\w'{_MARKS}]+")
-#: A token of raw text: a dotted abbreviation ("U.S.", "U.S"), a word (with any apostrophe),
-#: or "&" / "+", which normalize to "and" / "plus".
+_QUOTES = "'" + _APOSTROPHES
+#: A token of raw text: a dotted abbreviation ("U.S.", "U.S"), a word (letters, digits, marks
+#: and apostrophes: "d'Ivoire", "China's"), or "&" / "+", which normalize to "and" / "plus".
+#: Captured, so that `split` returns tokens and the text between them without match objects.
 _RAW_TOKEN = re.compile(
-    r"(?=[^\W\d_]\.[^\W\d_])(?:(?:[^\W\d_]\.){2,}|[^\W\d_](?:\.[^\W\d_])+)"
-    rf"|[\w'{_APOSTROPHES}{_MARKS}]+|[&+\uff06\uff0b]"
+    r"((?=[^\W\d_]\.[^\W\d_])(?:(?:[^\W\d_]\.){2,}|[^\W\d_](?:\.[^\W\d_])+)"
+    rf"|[\w{_MARKS}{_QUOTES}]+|[&+\uff06\uff0b])"
 )
-_EDGE_QUOTES = frozenset("'" + _APOSTROPHES)
+_HAS_QUOTE = re.compile(f"[{_QUOTES}]").search
+_EDGE_QUOTES = frozenset(_QUOTES)
+_QUOTE_RUN = re.compile("'{2,}")
+_FIRST = operator.itemgetter(0)
 #: A short all-caps acronym, which keeps its case.
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
 #: Highest code point treated as Latin when folding diacritics.
@@ -78,6 +84,8 @@ def _fold_diacritics(text: str) -> str:
 
 
 def _strip_possessive(token: str) -> str:
+    if "''" in token:
+        token = _QUOTE_RUN.sub("'", token)
     token = token.strip("'")
     while token.endswith(("'s", "'S")):
         token = token[:-2].strip("'")
@@ -101,12 +109,22 @@ def token_keys(raw: str) -> tuple[str, ...]:
     keys = _KEY_CACHE.get(raw)
     if keys is None:
         text = unicodedata.normalize("NFKC", raw).translate(_TRANSLATE).replace(".", "")
+        if text[:1] == "'" and text.strip("'") in ("s", "S"):
+            text = ""  # a possessive cut off by an abbreviation: "U.S.'s"
         text = text.replace("&", " and ").replace("+", " plus ").replace("_", " ")
-        keys = tuple(key for key in map(_token_key, _WORD.findall(text)) if key)
+        keys = tuple(key for key in map(_token_key, _RAW_TOKEN.findall(text)) if key)
         if len(_KEY_CACHE) >= _KEY_CACHE_LIMIT:
             _KEY_CACHE.clear()
         _KEY_CACHE[raw] = keys
     return keys
+
+
+class Tokens(NamedTuple):
+    """Tokens as parallel lists: `text[starts[i]:ends[i]]` is token i and `keys[i]` its key."""
+
+    starts: list[int]
+    ends: list[int]
+    keys: list[str]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -122,34 +140,45 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def tokenize(text: str) -> list[tuple[int, int, str]]:
-    """Split raw text into (start, end, key) tokens with exact str offsets.
+def token_arrays(text: str) -> Tokens:
+    """Split raw text into tokens with exact `str` offsets and normalized keys.
 
     `text[start:end]` is the token as written, without surrounding quotes or a possessive
-    ending; `key` is its normalized form, the same that `normalize` gives. A token that NFKC
-    splits into several words yields several entries with the same offsets.
+    ending; its key is the normalized form `normalize` uses. A token that NFKC splits into
+    several words yields several entries with the same offsets. The work is done by C-level
+    `split`, `map` and `accumulate`; only unseen token strings and tokens with quotes run
+    Python code.
     """
-    out: list[tuple[int, int, str]] = []
-    append = out.append
-    cache_get = _KEY_CACHE.get
-    quotes = _EDGE_QUOTES
-    for match in _RAW_TOKEN.finditer(text):
-        raw = match.group()
-        keys = cache_get(raw)
-        if keys is None:
-            keys = token_keys(raw)
-        if not keys:
-            continue
-        start, end = match.span()
-        last = raw[-1]
-        if raw[0] in quotes or last in quotes or (last in "sS" and raw[-2:-1] in quotes):
-            start, end = _trimmed(text, start, end)
-        if len(keys) == 1:
-            append((start, end, keys[0]))
-        else:
-            for key in keys:
-                append((start, end, key))
+    parts = _RAW_TOKEN.split(text)
+    raws = parts[1::2]
+    offsets = list(accumulate(map(len, parts)))
+    starts = offsets[0::2]
+    del starts[len(raws) :]
+    ends = offsets[1::2]
+    cached = list(map(_KEY_CACHE.get, raws))
+    keyed: list[tuple[str, ...]] = (
+        [k if k is not None else token_keys(r) for k, r in zip(cached, raws, strict=True)]
+        if None in cached
+        else cast(list[tuple[str, ...]], cached)
+    )
+    for i in compress(range(len(raws)), map(_HAS_QUOTE, raws)):
+        starts[i], ends[i] = _trimmed(text, starts[i], ends[i])
+    if set(map(len, keyed)) == {1}:
+        first: list[str] = list(map(_FIRST, keyed))
+        return Tokens(starts, ends, first)
+    out = Tokens([], [], [])
+    for start, end, keys in zip(starts, ends, keyed, strict=True):
+        for key in keys:
+            out.starts.append(start)
+            out.ends.append(end)
+            out.keys.append(key)
     return out
+
+
+def tokenize(text: str) -> list[tuple[int, int, str]]:
+    """Tokens of the text as (start, end, key) triples (see `token_arrays`)."""
+    tokens = token_arrays(text)
+    return list(zip(tokens.starts, tokens.ends, tokens.keys, strict=True))
 
 
 @lru_cache(maxsize=65536)
@@ -165,7 +194,7 @@ def normalize(text: str) -> str:
     if not isinstance(text, str):
         msg = f"normalize() takes a str, not {type(text).__name__}"
         raise TypeError(msg)
-    words = [key for _, _, key in tokenize(text)]
+    words = token_arrays(text).keys
     while len(words) > 1 and words[0] == "the":
         del words[0]
     return " ".join(words)
