@@ -27,17 +27,18 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from spacy.pipeline import EntityRuler
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import EntityRuler
 
 import diplonorm
 from diplonorm.model import EntityKind
 
-FILLER = (
+_FILLER_TEXT = (
     "officials said on Monday that talks would continue next week amid growing concern over "
     "trade, energy prices and the security of shipping lanes while analysts cautioned that "
     "any agreement would take months to implement and could still collapse"
-).split()
+)
+FILLER = _FILLER_TEXT.split(" ")
 TEMPLATES = (
     "{person} met {demonym} officials in {capital} on {day}, as {state} warned of {noise}.",
     "The {title} told reporters that {state} and {state2} would {noise}.",
@@ -76,7 +77,9 @@ def vocabulary(norm: diplonorm.Normalizer) -> dict[str, list[str]]:
             words["capital"] += list(entity.metonyms[:1])
         elif entity.kind is EntityKind.ORGANIZATION:
             words["org"].append(entity.name)
-    words["title"] = ["foreign minister", "prime minister", "national security adviser", "president"]
+    words["title"] = [
+        "foreign minister", "prime minister", "national security adviser", "president"
+    ]
     return {k: sorted(v) for k, v in words.items() if v}
 
 

@@ -174,6 +174,7 @@ class Office:
     tenures: tuple[Tenure, ...] = ()
     single_holder: bool = True
     source: str = ""
+    role: str | None = None
 
 
 @attrs.frozen(slots=True)

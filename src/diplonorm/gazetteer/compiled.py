@@ -173,6 +173,7 @@ def load_compiled(data: bytes) -> Gazetteer:
             tenures=tuple(_tenure(t) for t in raw["tenures"]),
             single_holder=raw["single_holder"],
             source=raw["source"],
+            role=raw.get("role"),
         )
     ambiguities = {}
     for raw in rest["ambiguities"]:

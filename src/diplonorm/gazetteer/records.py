@@ -60,8 +60,9 @@ _ENTITY_FIELDS = frozenset(
     }
 )
 _OFFICE_FIELDS = frozenset(
-    {"type", "id", "name", "jurisdiction", "sector", "titles", "single_holder", "tenures"}
+    {"type", "id", "name", "jurisdiction", "sector", "role", "titles", "single_holder", "tenures"}
 )
+_ROLE = re.compile(r"[a-z][a-z_]*")
 _TENURE_FIELDS = frozenset({"holder", "start", "end", "acting", "note"})
 _AMBIGUITY_FIELDS = frozenset({"type", "alias", "candidates", "default", "rule", "kind"})
 _HEADER_FIELDS = frozenset({"diplonorm", "version", "name", "source", "as_of", "license"})
@@ -283,6 +284,9 @@ def _office(rec: _Record, source: str, as_of: dt.date) -> Office:
     if not isinstance(raw_tenures, list):
         rec.fail("tenures", "must be a list")
     tenures = tuple(_tenure(rec, i, t, as_of) for i, t in enumerate(raw_tenures))
+    role = rec.text("role", required=False)
+    if role is not None and not _ROLE.fullmatch(role):
+        rec.fail("role", f"{role!r} is not a role name such as 'foreign_minister'")
     single = rec.flag("single_holder", True)
     if single:
         clash = overlapping(tenures)
@@ -303,6 +307,7 @@ def _office(rec: _Record, source: str, as_of: dt.date) -> Office:
         tenures=tenures,
         single_holder=single,
         source=source,
+        role=role,
     )
 
 
