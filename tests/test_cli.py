@@ -106,7 +106,7 @@ def test_console_script_is_installed() -> None:
 
 def test_annotate_formats(tmp_path: Path) -> None:
     """annotate prints a table, JSON Lines with exact offsets, or a displaCy HTML page."""
-    text = "The Kremlin rejected the claims, Chinese officials said in Beijing."
+    text = "The Kremlin rejected the claims, Chinese officials said Beijing agreed."
     source = tmp_path / "doc.txt"
     source.write_text(text, encoding="utf-8")
     status, table = run("annotate", str(source), "--date", "2022-03-14")

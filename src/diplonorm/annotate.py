@@ -14,12 +14,13 @@ import re
 
 import attrs
 
+from diplonorm.context import FAMILY_NAME_FIRST, ContextSettings, DocumentContext
 from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, phrase_index
 from diplonorm.gazetteer.index import Gazetteer
-from diplonorm.model import EntityKind, Mention, Resolution
+from diplonorm.model import Entity, EntityKind, Mention, Resolution
 from diplonorm.resolve.chain import ResolverChain
 from diplonorm.resolve.query import Query
-from diplonorm.text import Tokens
+from diplonorm.text import Tokens, normalize
 
 #: Text allowed between a modifier and a title: white space, or a possessive ending.
 _MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
@@ -53,8 +54,14 @@ class _Found:
 class Annotator:
     """Finds and resolves mentions in text with one detector and one resolver chain."""
 
-    def __init__(self, chain: ResolverChain, languages: tuple[str, ...] = ("en",)) -> None:
+    def __init__(
+        self,
+        chain: ResolverChain,
+        languages: tuple[str, ...] = ("en",),
+        context: ContextSettings | None = None,
+    ) -> None:
         self.chain = chain
+        self.context = context
         self.gazetteer: Gazetteer = chain.gazetteer
         self.languages = languages
         self.detector = Detector(phrase_index(self.gazetteer, languages))
@@ -85,6 +92,9 @@ class Annotator:
                 item.emit = False
         mentions = [self._mention(text, f) for f in (*found, *extra) if f.emit]
         mentions.sort(key=lambda m: (m.start, m.end))
+        if self.context is not None:
+            stage = DocumentContext(self.gazetteer, text, tokens, date, country, self.context)
+            mentions = stage.apply(mentions)
         return mentions
 
     def _resolve(
@@ -167,13 +177,29 @@ class Annotator:
         if last - first < 1:
             return None
         said = text[title.cand.start : title.cand.end]
-        note = f"person name after the title {said!r}, not in the gazetteer"
-        if title.result is not None and title.result.office is not None:
-            holder = title.result.canonical
-            note += f"; office {title.result.office.name!r}, held on the date by {holder}"
         key = " ".join(keys[first : last + 1])
         cand = Candidate(starts[first], ends[last], key, ALIAS, first, last)
-        return _Found(cand, None, (), note=note, label=EntityKind.PERSON)
+        offices = [r.office for r in (title.result, *title.alternatives) if r and r.office]
+        office = offices[0] if offices else None
+        country = office.country if office is not None else None
+        name = text[cand.start : cand.end]
+        entity = Entity(
+            id=f"local:{_slug(name)}",
+            name=name,
+            kind=EntityKind.PERSON,
+            country=country,
+            family_name=_family_name(name, country),
+            source="document",
+        )
+        where = f", office {office.name!r} ({country})" if office is not None else ""
+        evidence = (
+            f"document-local actor: person name after the title {said!r}, not in the "
+            f"gazetteer{where}"
+        )
+        if title.result is not None:
+            evidence += f"; the gazetteer's holder on the date is {title.result.canonical}"
+        res = Resolution(entity, 75.0, "context", evidence, name, None, office)
+        return _Found(cand, res, (), label=EntityKind.PERSON)
 
     def _mention(self, text: str, found: _Found) -> Mention:
         cand = found.cand
@@ -197,3 +223,14 @@ class Annotator:
 
 def _join(a: str, b: str) -> str:
     return f"{a}; {b}" if a else b
+
+
+def _slug(name: str) -> str:
+    """An id-safe form of a name: 'Zhu Bajie' -> 'zhu-bajie'."""
+    return "-".join(re.findall(r"[a-z0-9]+", normalize(name).casefold())) or "unnamed"
+
+
+def _family_name(name: str, country: str | None) -> str:
+    """The family name of a full name: the first word for East Asian names, else the last."""
+    words = name.replace("-", " ").split()
+    return words[0] if country in FAMILY_NAME_FIRST else words[-1]

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from diplonorm.annotate import Annotator
+from diplonorm.context import ContextSettings
 from diplonorm.dates import coerce_date
 from diplonorm.gazetteer.bundled import bundled_gazetteer
 from diplonorm.gazetteer.index import Gazetteer
@@ -43,6 +44,8 @@ class Normalizer:
         include_bundled: bool = True,
         fuzzy: bool = True,
         languages: Iterable[str] = ("en",),
+        context: bool = True,
+        locations: str = "drop",
         cache_size: int = 65536,
     ) -> None:
         self._sources = tuple(gazetteers)
@@ -53,6 +56,7 @@ class Normalizer:
             msg = "languages must be a non-empty sequence of language codes such as ('en',)"
             raise ValueError(msg)
         self._cache_size = cache_size
+        self._context = ContextSettings(locations=locations) if context else None
         self._annotator: Annotator | None = None
         self.gazetteer = _merge(self._sources, include_bundled)
         self._chain = ResolverChain(self.gazetteer, fuzzy=fuzzy)
@@ -64,6 +68,8 @@ class Normalizer:
             "include_bundled": self._include_bundled,
             "fuzzy": self._fuzzy,
             "languages": self._languages,
+            "context": self._context is not None,
+            "locations": self._context.locations if self._context else "drop",
             "cache_size": self._cache_size,
         }
         return (_rebuild, (self._sources, kwargs))
@@ -136,7 +142,7 @@ class Normalizer:
         if self._annotator is None:
             with self._lock:
                 if self._annotator is None:
-                    self._annotator = Annotator(self._chain, self._languages)
+                    self._annotator = Annotator(self._chain, self._languages, self._context)
         return self._annotator
 
     def annotate(

@@ -1,0 +1,478 @@
+"""Document context: resolving from the whole document what a name alone cannot.
+
+Runs after the mentions of a document are found and resolved one by one, in this order:
+
+1. **Metonymy**: a capital or seat of government used as a place ("talks in Rome", "landed
+   in Beijing", a dateline) is not a state actor; it is dropped, or kept with the role
+   "location" when `locations="keep"`.
+2. **Partial names**: "Sullivan", "Xi" link to a person named in full in the document (the
+   nearest such mention when two share the name), else to the only gazetteer person of that
+   name in office on the document date.
+3. **Counterparts**: "his Russian counterpart" is the holder, in that state, of the office
+   with the same role as the nearest person before it.
+4. **Role nominals**: a title without a state ("the national security adviser") goes to the
+   office whose holder the document names, else to the document's dominant state.
+
+Every decision is written into the evidence. See docs/resolution.md for the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+
+import attrs
+
+from diplonorm.gazetteer.index import Gazetteer
+from diplonorm.model import AliasKind, Entity, EntityKind, Mention, Office, Resolution, Tenure
+from diplonorm.text import Tokens, normalize
+
+#: What to do with a capital or seat of government used as a place.
+LOCATION_POLICIES = ("drop", "keep")
+#: Words before a place name that make it a location ("in Rome", "at the White House").
+LOCATIVE = frozenset(
+    {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "within", "into"}
+)
+#: Words before "to" that make the destination a location ("flew to Beijing").
+MOTION = frozenset(
+    {
+        "travelled",
+        "traveled",
+        "travel",
+        "travelling",
+        "traveling",
+        "flew",
+        "fly",
+        "flying",
+        "trip",
+        "trips",
+        "visit",
+        "visits",
+        "journey",
+        "arrived",
+        "returned",
+        "return",
+        "headed",
+        "went",
+        "go",
+        "going",
+        "moved",
+        "relocated",
+        "back",
+        "route",
+        "way",
+        "drove",
+        "sailed",
+    }
+)
+#: Words right before a place name that make it a location ("visited Beijing").
+VISIT = frozenset({"visited", "visiting", "toured", "touring", "reached", "left", "leaving"})
+_MONTH_TEXT = (
+    "january february march april may june july august september october november december"
+)
+MONTHS = frozenset(_MONTH_TEXT.split(" "))
+_NEAR_MONTH = frozenset(
+    {
+        "in",
+        "on",
+        "since",
+        "until",
+        "by",
+        "early",
+        "late",
+        "mid",
+        "last",
+        "next",
+        "this",
+        "of",
+        "from",
+        "through",
+    }
+)
+COUNTERPART_WORDS = frozenset({"counterpart", "counterparts"})
+#: Family name first: persons of these states are "Xi", "Yang", "Kim" by their first word.
+FAMILY_NAME_FIRST = frozenset(
+    {"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "JPN", "VNM", "SGP", "KHM"}
+)
+_DATELINE = re.compile(r"\s*(?:\([^)]{1,40}\)\s*)?[-\u2013\u2014]")
+_MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
+_LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and|&)\s*")
+
+
+@attrs.frozen(slots=True)
+class ContextSettings:
+    """Switches of the context stage (all on by default)."""
+
+    locations: str = attrs.field(default="drop")
+    partial_names: bool = True
+    counterparts: bool = True
+    role_nominals: bool = True
+
+    @locations.validator
+    def _check(self, _attribute: object, value: str) -> None:
+        if value not in LOCATION_POLICIES:
+            msg = f"locations must be one of {LOCATION_POLICIES}, not {value!r}"
+            raise ValueError(msg)
+
+
+def surname_index(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """Family-name keys of the gazetteer's persons, built once per gazetteer."""
+    index: dict[str, list[str]] = {}
+    for entity_id in gazetteer.entities:
+        if not entity_id.startswith("person:"):
+            continue
+        entity = gazetteer.entity(entity_id)
+        for key in _family_keys(entity):
+            index.setdefault(key, []).append(entity_id)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _family_keys(entity: Entity) -> set[str]:
+    keys = set()
+    if entity.family_name:
+        keys.add(normalize(entity.family_name))
+    words = normalize(entity.name).split(" ")
+    if len(words) > 1:
+        keys.add(words[0] if entity.country in FAMILY_NAME_FIRST else words[-1])
+    return {k for k in keys if k}
+
+
+def holder_on(office: Office, day: dt.date | None) -> Tenure | None:
+    """The one tenure certainly covering `day` (the latest tenure when `day` is None)."""
+    if day is None:
+        return max(
+            office.tenures, key=lambda t: t.start.earliest if t.start else dt.date.min, default=None
+        )
+    covering = [t for t in office.tenures if t.certainly_covers(day)]
+    return covering[0] if len(covering) == 1 else None
+
+
+class DocumentContext:
+    """The context stage for one document."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        text: str,
+        tokens: Tokens,
+        date: dt.date | None,
+        country: str | None,
+        settings: ContextSettings,
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.text = text
+        self.tokens = tokens
+        self.date = date
+        self.country = country
+        self.settings = settings
+
+    def apply(self, mentions: list[Mention]) -> list[Mention]:
+        """The mentions after every context rule, in text order."""
+        mentions = self._metonymy(mentions)
+        if self.settings.partial_names:
+            mentions = self._partial_names(mentions)
+        if self.settings.counterparts:
+            mentions = self._counterparts(mentions)
+        if self.settings.role_nominals:
+            mentions = self._role_nominals(mentions)
+        return sorted(mentions, key=lambda m: (m.start, m.end))
+
+    # -- token helpers -------------------------------------------------------------------
+
+    def _token_at(self, offset: int) -> int:
+        return bisect_left(self.tokens.starts, offset)
+
+    def _previous_keys(self, offset: int, count: int) -> list[str]:
+        i = self._token_at(offset)
+        return self.tokens.keys[max(0, i - count) : i]
+
+    # -- 1. metonymy ---------------------------------------------------------------------
+
+    def _metonymy(self, mentions: list[Mention]) -> list[Mention]:
+        out: list[Mention] = []
+        previous_location: Mention | None = None
+        for m in mentions:
+            res = m.resolution
+            if res is None or res.alias_kind is not AliasKind.METONYM:
+                out.append(m)
+                previous_location = None
+                continue
+            why = self._location_cue(m, previous_location)
+            if why is None:
+                note = "capital or seat of government used for the government"
+                out.append(attrs.evolve(m, role="government", note=_join(m.note, note)))
+                previous_location = None
+                continue
+            previous_location = m
+            if self.settings.locations == "keep":
+                note = f"used as a place ({why}), not for the government"
+                out.append(attrs.evolve(m, role="location", note=_join(m.note, note)))
+        return out
+
+    def _location_cue(self, m: Mention, previous_location: Mention | None) -> str | None:
+        text = self.text
+        line_start = text.rfind("\n", 0, m.start) + 1
+        at_line_start = text[line_start : m.start].strip() == "" and m.text.isupper()
+        if at_line_start and (_DATELINE.match(text, m.end) or text.startswith(",", m.end)):
+            return "dateline"
+        before = self._previous_keys(m.start, 3)
+        while before and before[-1] == "the":
+            before = before[:-1]
+        if before and before[-1] in LOCATIVE:
+            return f"after {before[-1]!r}"
+        if before and before[-1] in VISIT:
+            return f"after {before[-1]!r}"
+        if len(before) >= 2 and before[-1] == "to" and before[-2] in MOTION:
+            return f"after {before[-2]!r} to"
+        after = text[m.end : m.end + 40]
+        comma_state = re.match(r",\s+([A-Z][\w.\- ]{2,30}?)\b", after)
+        if comma_state is not None:
+            refs = self.gazetteer.lookup(normalize(comma_state.group(1)))
+            if any(self.gazetteer.entity(r.entity_id).kind is EntityKind.STATE for r in refs):
+                return "followed by its state"
+        if previous_location is not None and _LIST_GAP.fullmatch(
+            text, previous_location.end, m.start
+        ):
+            return "in a list of places"
+        return None
+
+    # -- 2. partial names ----------------------------------------------------------------
+
+    def _partial_names(self, mentions: list[Mention]) -> list[Mention]:
+        persons = [
+            (m, m.resolution.entity)
+            for m in mentions
+            if m.resolution is not None
+            and m.resolution.kind is EntityKind.PERSON
+            and m.role == "name"
+        ]
+        by_family: dict[str, list[tuple[Mention, Entity]]] = {}
+        for m, entity in persons:
+            for key in _family_keys(entity):
+                by_family.setdefault(key, []).append((m, entity))
+        gazetteer_names = self.gazetteer.derived("surnames", surname_index)
+        names = set(by_family) | set(gazetteer_names)
+        covered = self._covered(mentions)
+        keys, starts = self.tokens.keys, self.tokens.starts
+        added: list[Mention] = []
+        for i, key in enumerate(keys):
+            if key not in names or i in covered or not self.text[starts[i]].isupper():
+                continue
+            if key in MONTHS and self._looks_like_a_date(i):
+                continue
+            mention = self._link_partial(i, key, by_family, gazetteer_names)
+            if mention is not None:
+                added.append(mention)
+        return mentions + added
+
+    def _covered(self, mentions: Sequence[Mention]) -> set[int]:
+        covered: set[int] = set()
+        for m in mentions:
+            i = self._token_at(m.start)
+            while i < len(self.tokens.starts) and self.tokens.starts[i] < m.end:
+                covered.add(i)
+                i += 1
+        return covered
+
+    def _looks_like_a_date(self, i: int) -> bool:
+        keys = self.tokens.keys
+        previous = keys[i - 1] if i else ""
+        following = keys[i + 1] if i + 1 < len(keys) else ""
+        return previous in _NEAR_MONTH or following.isdigit()
+
+    def _link_partial(
+        self,
+        i: int,
+        key: str,
+        by_family: dict[str, list[tuple[Mention, Entity]]],
+        gazetteer_names: dict[str, tuple[str, ...]],
+    ) -> Mention | None:
+        start, end = self.tokens.starts[i], self.tokens.ends[i]
+        text = self.text[start:end]
+        in_document = by_family.get(key, [])
+        entities = {e.id: e for _, e in in_document}
+        if len(entities) == 1:
+            (entity,) = entities.values()
+            first = in_document[0][0]
+            where = "earlier" if first.start < start else "later"
+            evidence = (
+                f"partial name {text!r} of {entity.name}, named in full {where} in the "
+                f"document (offset {first.start})"
+            )
+            return self._person(start, end, entity, 85.0, evidence)
+        if len(entities) > 1:
+            earlier = [(m, e) for m, e in in_document if m.start < start]
+            if earlier:
+                m, entity = max(earlier, key=lambda pair: pair[0].start)
+                evidence = (
+                    f"partial name {text!r}: {len(entities)} persons of that name in the document; "
+                    f"the nearest before is {entity.name} (offset {m.start})"
+                )
+                return self._person(start, end, entity, 70.0, evidence)
+            names = ", ".join(sorted(e.name for e in entities.values()))
+            note = f"partial name {text!r} names several persons of the document: {names}"
+            return Mention(
+                start,
+                end,
+                text,
+                None,
+                EntityKind.PERSON,
+                "name",
+                tuple(self._candidate(e) for e in entities.values()),
+                note,
+            )
+        return self._from_gazetteer(start, end, text, gazetteer_names.get(key, ()))
+
+    def _from_gazetteer(
+        self, start: int, end: int, text: str, ids: tuple[str, ...]
+    ) -> Mention | None:
+        holding = []
+        for entity_id in ids:
+            for office in self.gazetteer.offices_held_by(entity_id):
+                tenure = holder_on(office, self.date)
+                if tenure is not None and tenure.holder == entity_id:
+                    if self.date is None and (tenure.end is not None or tenure.end_unknown):
+                        continue
+                    holding.append((entity_id, office, tenure))
+        people = {entity_id for entity_id, _, _ in holding}
+        if len(people) != 1:
+            return None
+        entity_id, office, tenure = holding[0]
+        entity = self.gazetteer.entity(entity_id)
+        when = f"on {self.date}" if self.date else "now (no date given)"
+        evidence = (
+            f"partial name {text!r}: the only gazetteer person of that name in office {when}: "
+            f"{entity.name}, {office.name} ({tenure.describe()})"
+        )
+        return self._person(start, end, entity, 70.0, evidence, office)
+
+    def _person(
+        self,
+        start: int,
+        end: int,
+        entity: Entity,
+        score: float,
+        evidence: str,
+        office: Office | None = None,
+    ) -> Mention:
+        text = self.text[start:end]
+        res = Resolution(entity, score, "context", evidence, text, AliasKind.NAME, office)
+        return Mention(start, end, text, res, EntityKind.PERSON, "name")
+
+    def _candidate(self, entity: Entity) -> Resolution:
+        return Resolution(entity, 50.0, "context", "person of the same name in the document")
+
+    # -- 3. counterparts -----------------------------------------------------------------
+
+    def _counterparts(self, mentions: list[Mention]) -> list[Mention]:
+        keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
+        if not COUNTERPART_WORDS.intersection(keys):
+            return mentions
+        by_end = {m.end: m for m in mentions}
+        added = []
+        for i, key in enumerate(keys):
+            if key not in COUNTERPART_WORDS or i == 0:
+                continue
+            modifier = self._modifier_before(by_end, starts[i])
+            if modifier is None or modifier.country is None:
+                continue
+            mention = self._counterpart(mentions, modifier, starts[i], ends[i])
+            added.append(mention)
+        return mentions + added
+
+    def _modifier_before(self, by_end: dict[int, Mention], start: int) -> Mention | None:
+        for end, m in by_end.items():
+            adjacent = end < start and _MODIFIER_GAP.fullmatch(self.text, end, start)
+            if adjacent and m.resolution is not None and m.resolution.kind is EntityKind.STATE:
+                return m
+        return None
+
+    def _counterpart(
+        self, mentions: list[Mention], modifier: Mention, start: int, end: int
+    ) -> Mention:
+        text = self.text[start:end]
+        target = modifier.country
+        antecedents = [
+            m
+            for m in mentions
+            if m.start < start
+            and m.kind is EntityKind.PERSON
+            and m.resolution is not None
+            and m.country != target
+        ]
+        for antecedent in sorted(antecedents, key=lambda m: -m.start):
+            assert antecedent.resolution is not None
+            role = self._role_of(antecedent.resolution)
+            if role is None:
+                continue
+            for office in self.gazetteer.offices.values():
+                if office.role != role or office.country != target:
+                    continue
+                tenure = holder_on(office, self.date)
+                if tenure is None:
+                    continue
+                holder = self.gazetteer.entity(tenure.holder)
+                evidence = (
+                    f"{modifier.text!r} counterpart of {antecedent.canonical} "
+                    f"({role.replace('_', ' ')}, offset {antecedent.start}) -> {office.name}; "
+                    f"holder {'on ' + str(self.date) if self.date else 'now'}: {holder.name} "
+                    f"({tenure.describe()})"
+                )
+                res = Resolution(holder, 80.0, "context", evidence, text, None, office)
+                return Mention(start, end, text, res, EntityKind.PERSON, "title")
+        note = f"{modifier.text!r} counterpart: no earlier person with an office of the same role"
+        return Mention(start, end, text, None, EntityKind.PERSON, "title", (), note)
+
+    def _role_of(self, res: Resolution) -> str | None:
+        if res.office is not None and res.office.role:
+            return res.office.role
+        for office in self.gazetteer.offices_held_by(res.entity_id):
+            tenure = holder_on(office, self.date)
+            if tenure is not None and tenure.holder == res.entity_id and office.role:
+                return office.role
+        return None
+
+    # -- 4. role nominals ----------------------------------------------------------------
+
+    def _role_nominals(self, mentions: list[Mention]) -> list[Mention]:
+        named = {m.entity_id for m in mentions if m.kind is EntityKind.PERSON and m.entity_id}
+        states = Counter(
+            m.country
+            for m in mentions
+            if m.kind is EntityKind.STATE and m.resolution is not None and m.role != "location"
+        )
+        out = []
+        for m in mentions:
+            if m.role == "title" and m.resolution is None and m.candidates:
+                m = self._pick_office(m, named, states)
+            out.append(m)
+        return out
+
+    def _pick_office(self, m: Mention, named: set[str], states: Counter[str | None]) -> Mention:
+        options = [c for c in m.candidates if c.office is not None]
+        mentioned = [c for c in options if c.entity_id in named]
+        if len({c.entity_id for c in mentioned}) == 1:
+            chosen = mentioned[0]
+            why = f"its holder {chosen.canonical} is named in the document"
+            return self._decided(m, chosen, why, 80.0)
+        countries = {c.office.country for c in options if c.office is not None}
+        ranked = sorted(((states[c], c) for c in countries if c), key=lambda p: (-p[0], p[1] or ""))
+        if ranked and ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            country = ranked[0][1]
+            picks = [c for c in options if c.office is not None and c.office.country == country]
+            if len({c.entity_id for c in picks}) == 1:
+                why = f"{country} is the state the document mentions most ({ranked[0][0]} times)"
+                return self._decided(m, picks[0], why, 70.0)
+        return m
+
+    def _decided(self, m: Mention, chosen: Resolution, why: str, score: float) -> Mention:
+        evidence = f"{chosen.evidence}; chosen from the document: {why}"
+        res = attrs.evolve(chosen, score=score, method="context", evidence=evidence)
+        return attrs.evolve(m, resolution=res, candidates=())
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a else b
