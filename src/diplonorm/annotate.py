@@ -35,6 +35,46 @@ _TITLE_STRATEGIES = frozenset({"office"})
 #: Phrases whose resolution is remembered across documents.
 _CACHE_SIZE = 100_000
 _CacheKey = tuple[str, str, dt.date | None, str | None]
+#: Lower-case words inside names: "Bashar al-Assad", "Ursula von der Leyen".
+NAME_PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "del",
+        "la",
+        "le",
+        "du",
+        "dos",
+        "das",
+        "ter",
+    }
+)
+#: Words before a title that make it predicative, not a reference: "since he became president".
+PREDICATIVE = frozenset(
+    {
+        "became",
+        "become",
+        "becomes",
+        "becoming",
+        "as",
+        "elected",
+        "named",
+        "appointed",
+        "remain",
+        "remains",
+        "remained",
+    }
+)
 #: At most this many capitalized words form an unknown name after a title.
 _MAX_NAME_WORDS = 4
 
@@ -80,16 +120,23 @@ class Annotator:
             previous = found[i - 1] if i else None
             if previous is not None and self._is_modifier(text, previous, item):
                 self._with_modifier(text, previous, item, date)
+            elif _predicative(tokens, item.cand.first_token):
+                item.emit = False
+                continue
             following = found[i + 1] if i + 1 < len(found) else None
             if following is not None and self._names_after(text, item, following):
                 said = text[item.cand.start : item.cand.end]
                 following.note = _join(following.note, f"title {said!r} before the name")
                 item.emit = False
-                continue
-            name = self._unknown_name(text, tokens, item, following)
-            if name is not None:
-                extra.append(name)
-                item.emit = False
+            else:
+                name = self._unknown_name(text, tokens, item, following)
+                if name is not None:
+                    extra.append(name)
+                    item.emit = False
+                elif _capitalized_word_follows(text, tokens, item.cand):
+                    item.emit = False
+            if not item.emit:
+                extra += self._inside_title(text, tokens, item, date, country)
         mentions = [self._mention(text, f) for f in (*found, *extra) if f.emit]
         mentions.sort(key=lambda m: (m.start, m.end))
         if self.context is not None:
@@ -141,10 +188,37 @@ class Annotator:
         key = f"{modifier.cand.key} {title.cand.key}"
         shown = text[modifier.cand.start : title.cand.end]
         best, alternatives = self._decide(shown, key, TITLE, date, None)
+        said = text[modifier.cand.start : modifier.cand.end]
+        title.result, title.alternatives = best, alternatives
+        title.label = EntityKind.PERSON
         if best is not None or alternatives:
-            title.result, title.alternatives = best, alternatives
-            title.label = EntityKind.PERSON
-            title.note = f"modifier {text[modifier.cand.start : modifier.cand.end]!r}"
+            title.note = f"modifier {said!r}"
+        else:
+            title.note = f"modifier {said!r}: no office with this title there in the gazetteer"
+
+    def _inside_title(
+        self,
+        text: str,
+        tokens: Tokens,
+        title: _Found,
+        date: dt.date | None,
+        country: str | None,
+    ) -> list[_Found]:
+        """Names of states and organizations inside a title that is not a mention itself
+        ("State Department" in "State Department spokesman Ned Price")."""
+        out = []
+        cand = title.cand
+        i = cand.first_token
+        while i <= cand.last_token:
+            inner = self.detector.alias_at(text, tokens, i, cand.last_token + 1)
+            if inner is None:
+                i += 1
+                continue
+            found = self._resolve(text, inner, date, country)
+            if found.result is not None and found.result.kind is not EntityKind.PERSON:
+                out.append(found)
+            i = inner.last_token + 1
+        return out
 
     def _names_after(self, text: str, title: _Found, following: _Found) -> bool:
         if following.cand.kind != ALIAS or following.label is not EntityKind.PERSON:
@@ -165,15 +239,18 @@ class Annotator:
             return None
         stop = following.cand.first_token if following is not None else len(keys)
         last = first - 1
-        for j in range(first, min(stop, first + _MAX_NAME_WORDS)):
-            if not text[starts[j]].isupper():
+        for j in range(first, min(stop, first + _MAX_NAME_WORDS + 2)):
+            gap = text[ends[j - 1] : starts[j]] if j > first else " "
+            hyphenated = gap == "-" and j > first
+            particle = keys[j] in NAME_PARTICLES and j + 1 < stop
+            if not (text[starts[j]].isupper() or hyphenated or particle):
                 break
-            if j > first:
-                gap = text[ends[j - 1] : starts[j]]
-                initial = ends[j - 1] - starts[j - 1] == 1 and gap == ". "
-                if gap not in (" ", "\u00a0", "-") and not initial:
-                    break
+            initial = j > first and ends[j - 1] - starts[j - 1] == 1 and gap == ". "
+            if gap not in (" ", "\u00a0", "-") and not initial:
+                break
             last = j
+        while last >= first and keys[last] in NAME_PARTICLES:
+            last -= 1
         if last - first < 1:
             return None
         said = text[title.cand.start : title.cand.end]
@@ -223,6 +300,24 @@ class Annotator:
 
 def _join(a: str, b: str) -> str:
     return f"{a}; {b}" if a else b
+
+
+def _predicative(tokens: Tokens, first: int) -> bool:
+    """True when the title is predicative: "became president", "as foreign minister"."""
+    keys = tokens.keys
+    i = first - 1
+    while i >= 0 and keys[i] in ("the", "a", "an"):
+        i -= 1
+    return i >= 0 and keys[i] in PREDICATIVE
+
+
+def _capitalized_word_follows(text: str, tokens: Tokens, cand: Candidate) -> bool:
+    """True when a capitalized title runs into a name: "President Bashar", "Minister Ann"."""
+    nxt = cand.last_token + 1
+    if nxt >= len(tokens.starts) or not text[cand.start].isupper():
+        return False
+    gap = text[cand.end : tokens.starts[nxt]]
+    return gap == " " and text[tokens.starts[nxt]].isupper()
 
 
 def _slug(name: str) -> str:

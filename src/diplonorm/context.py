@@ -97,6 +97,38 @@ COUNTERPART_WORDS = frozenset({"counterpart", "counterparts"})
 FAMILY_NAME_FIRST = frozenset(
     {"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "JPN", "VNM", "SGP", "KHM"}
 )
+#: A dateline at the start of a line: "GENEVA (Reuters) -", "OSAKA, Japan (Reuters) -".
+_DATELINE_LINE = re.compile(
+    r"(?m)^[ \t]*[A-Z][A-Z.'\- ]+(?:,[ \t]+[A-Z][\w.\- ]+)?[ \t]*(?:\([^)\n]{1,40}\))?"
+    r"[ \t]+[-\u2013\u2014][ \t]"
+)
+#: Nouns after a place name that make it the name of an event: "the Minsk agreements".
+EVENT_NOUNS = frozenset(
+    {
+        "summit",
+        "talks",
+        "agreement",
+        "agreements",
+        "accord",
+        "accords",
+        "protocol",
+        "format",
+        "process",
+        "conference",
+        "declaration",
+        "treaty",
+        "communique",
+        "meeting",
+        "forum",
+        "dialogue",
+        "plan",
+        "framework",
+        "consensus",
+        "statute",
+        "convention",
+    }
+)
+_MOTION_ADVERBS = frozenset({"on", "off", "back", "straight", "directly", "later", "then"})
 _DATELINE = re.compile(r"\s*(?:\([^)]{1,40}\)\s*)?[-\u2013\u2014]")
 _MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
 _LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and|&)\s*")
@@ -171,6 +203,7 @@ class DocumentContext:
 
     def apply(self, mentions: list[Mention]) -> list[Mention]:
         """The mentions after every context rule, in text order."""
+        mentions = self._datelines(mentions)
         mentions = self._metonymy(mentions)
         if self.settings.partial_names:
             mentions = self._partial_names(mentions)
@@ -189,7 +222,14 @@ class DocumentContext:
         i = self._token_at(offset)
         return self.tokens.keys[max(0, i - count) : i]
 
-    # -- 1. metonymy ---------------------------------------------------------------------
+    # -- 1. datelines and metonymy -------------------------------------------------------
+
+    def _datelines(self, mentions: list[Mention]) -> list[Mention]:
+        """Drop what stands in a dateline ("GENEVA (Reuters) -"): places and agencies."""
+        regions = [m.span() for m in _DATELINE_LINE.finditer(self.text)]
+        if not regions:
+            return mentions
+        return [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in regions)]
 
     def _metonymy(self, mentions: list[Mention]) -> list[Mention]:
         out: list[Mention] = []
@@ -225,8 +265,13 @@ class DocumentContext:
             return f"after {before[-1]!r}"
         if before and before[-1] in VISIT:
             return f"after {before[-1]!r}"
-        if len(before) >= 2 and before[-1] == "to" and before[-2] in MOTION:
-            return f"after {before[-2]!r} to"
+        if before and before[-1] == "to":
+            rest = [k for k in before[:-1] if k not in _MOTION_ADVERBS]
+            if rest and rest[-1] in MOTION:
+                return f"after {rest[-1]!r} to"
+        following = self._token_at(m.end)
+        if following < len(self.tokens.keys) and self.tokens.keys[following] in EVENT_NOUNS:
+            return f"names an event ({self.tokens.keys[following]!r})"
         after = text[m.end : m.end + 40]
         comma_state = re.match(r",\s+([A-Z][\w.\- ]{2,30}?)\b", after)
         if comma_state is not None:
@@ -438,7 +483,10 @@ class DocumentContext:
     # -- 4. role nominals ----------------------------------------------------------------
 
     def _role_nominals(self, mentions: list[Mention]) -> list[Mention]:
-        named = {m.entity_id for m in mentions if m.kind is EntityKind.PERSON and m.entity_id}
+        named: dict[str, list[int]] = {}
+        for m in mentions:
+            if m.kind is EntityKind.PERSON and m.entity_id and m.role == "name":
+                named.setdefault(m.entity_id, []).append(m.start)
         states = Counter(
             m.country
             for m in mentions
@@ -451,12 +499,16 @@ class DocumentContext:
             out.append(m)
         return out
 
-    def _pick_office(self, m: Mention, named: set[str], states: Counter[str | None]) -> Mention:
+    def _pick_office(
+        self, m: Mention, named: dict[str, list[int]], states: Counter[str | None]
+    ) -> Mention:
         options = [c for c in m.candidates if c.office is not None]
         mentioned = [c for c in options if c.entity_id in named]
-        if len({c.entity_id for c in mentioned}) == 1:
-            chosen = mentioned[0]
-            why = f"its holder {chosen.canonical} is named in the document"
+        if mentioned:
+            chosen = min(mentioned, key=lambda c: self._distance(named[c.entity_id], m.start))
+            where = named[chosen.entity_id]
+            nearest = min(where, key=lambda s: (s > m.start, abs(m.start - s)))
+            why = f"its holder {chosen.canonical} is named in the document (offset {nearest})"
             return self._decided(m, chosen, why, 80.0)
         countries = {c.office.country for c in options if c.office is not None}
         ranked = sorted(((states[c], c) for c in countries if c), key=lambda p: (-p[0], p[1] or ""))
@@ -467,6 +519,14 @@ class DocumentContext:
                 why = f"{country} is the state the document mentions most ({ranked[0][0]} times)"
                 return self._decided(m, picks[0], why, 70.0)
         return m
+
+    @staticmethod
+    def _distance(starts: list[int], offset: int) -> tuple[int, int]:
+        """How far the nearest mention is, preferring mentions before the offset."""
+        before = [offset - s for s in starts if s < offset]
+        if before:
+            return (0, min(before))
+        return (1, min(s - offset for s in starts))
 
     def _decided(self, m: Mention, chosen: Resolution, why: str, score: float) -> Mention:
         evidence = f"{chosen.evidence}; chosen from the document: {why}"

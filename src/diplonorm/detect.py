@@ -144,9 +144,7 @@ class Detector:
                 best = folded
         return best
 
-    def _extend(
-        self, text: str, tokens: Tokens, i: int, stop: int, fold: bool
-    ) -> Candidate | None:
+    def _extend(self, text: str, tokens: Tokens, i: int, stop: int, fold: bool) -> Candidate | None:
         phrases, prefixes = self.index.phrases, self.index.prefixes
         starts, ends, keys = tokens
         stop = min(stop, len(keys), i + MAX_PHRASE_WORDS)
@@ -170,6 +168,18 @@ class Detector:
             if fold and not _all_caps(text, start, end):
                 continue
             return Candidate(start, end, phrase, kind, i, last)
+        return None
+
+    def alias_at(self, text: str, tokens: Tokens, i: int, stop: int) -> Candidate | None:
+        """The longest alias (not title) phrase at token i that ends before token `stop`."""
+        stop = min(stop, i + MAX_PHRASE_WORDS)
+        while stop > i:
+            match = self._at(text, tokens, i, stop)
+            if match is None:
+                return None
+            if match.kind == ALIAS:
+                return match
+            stop = match.last_token
         return None
 
     def _prefer_split(self, text: str, tokens: Tokens, match: Candidate) -> Candidate:

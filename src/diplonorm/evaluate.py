@@ -18,6 +18,7 @@ import attrs
 
 from diplonorm.model import EntityKind, Mention
 from diplonorm.normalizer import Normalizer
+from diplonorm.text import normalize
 
 _KIND_GROUPS = {
     EntityKind.STATE: "state",
@@ -176,7 +177,8 @@ def _correct(gold: GoldMention, system: Mention) -> bool:
         return system.entity_id == gold.entity_id
     if system.entity_id is None:
         return True
-    return system.entity_id.startswith("local:") and system.canonical == gold.canonical
+    same_name = normalize(system.canonical or "") == normalize(gold.canonical)
+    return system.entity_id.startswith("local:") and same_name
 
 
 def score(documents: Iterable[tuple[GoldDocument, list[Mention]]]) -> Report:
