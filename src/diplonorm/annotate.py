@@ -327,5 +327,5 @@ def _slug(name: str) -> str:
 
 def _family_name(name: str, country: str | None) -> str:
     """The family name of a full name: the first word for East Asian names, else the last."""
-    words = name.replace("-", " ").split()
+    words = name.split()
     return words[0] if country in FAMILY_NAME_FIRST else words[-1]

@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
+from itertools import compress
 
 import attrs
 
@@ -272,12 +273,8 @@ class DocumentContext:
         following = self._token_at(m.end)
         if following < len(self.tokens.keys) and self.tokens.keys[following] in EVENT_NOUNS:
             return f"names an event ({self.tokens.keys[following]!r})"
-        after = text[m.end : m.end + 40]
-        comma_state = re.match(r",\s+([A-Z][\w.\- ]{2,30}?)\b", after)
-        if comma_state is not None:
-            refs = self.gazetteer.lookup(normalize(comma_state.group(1)))
-            if any(self.gazetteer.entity(r.entity_id).kind is EntityKind.STATE for r in refs):
-                return "followed by its state"
+        if self._followed_by_own_state(m):
+            return "followed by its state"
         if previous_location is not None and _LIST_GAP.fullmatch(
             text, previous_location.end, m.start
         ):
@@ -299,19 +296,41 @@ class DocumentContext:
             for key in _family_keys(entity):
                 by_family.setdefault(key, []).append((m, entity))
         gazetteer_names = self.gazetteer.derived("surnames", surname_index)
-        names = set(by_family) | set(gazetteer_names)
+        by_first: dict[str, list[list[str]]] = {}
+        for name in {*by_family, *gazetteer_names}:
+            words = name.split(" ")
+            by_first.setdefault(words[0], []).append(words)
         covered = self._covered(mentions)
         keys, starts = self.tokens.keys, self.tokens.starts
         added: list[Mention] = []
-        for i, key in enumerate(keys):
-            if key not in names or i in covered or not self.text[starts[i]].isupper():
+        after = 0
+        for i in compress(range(len(keys)), map(by_first.__contains__, keys)):
+            if i < after or i in covered or not self.text[starts[i]].isupper():
                 continue
+            found = self._name_at(i, by_first[keys[i]], covered)
+            if found is None:
+                continue
+            key = " ".join(found)
             if key in MONTHS and self._looks_like_a_date(i):
                 continue
-            mention = self._link_partial(i, key, by_family, gazetteer_names)
+            last = i + len(found) - 1
+            mention = self._link_partial(i, last, key, by_family, gazetteer_names)
             if mention is not None:
                 added.append(mention)
+                after = last + 1
         return mentions + added
+
+    def _name_at(self, i: int, options: list[list[str]], covered: set[int]) -> list[str] | None:
+        """The longest family name (one or more words) written at token i."""
+        starts, ends, keys = self.tokens
+        for words in sorted(options, key=len, reverse=True):
+            last = i + len(words) - 1
+            if last >= len(keys) or keys[i : last + 1] != words:
+                continue
+            gaps = (self.text[ends[j] : starts[j + 1]] for j in range(i, last))
+            if all(g in (" ", "-") for g in gaps) and not covered.intersection(range(i, last + 1)):
+                return words
+        return None
 
     def _covered(self, mentions: Sequence[Mention]) -> set[int]:
         covered: set[int] = set()
@@ -326,16 +345,31 @@ class DocumentContext:
         keys = self.tokens.keys
         previous = keys[i - 1] if i else ""
         following = keys[i + 1] if i + 1 < len(keys) else ""
-        return previous in _NEAR_MONTH or following.isdigit()
+        return previous in _NEAR_MONTH or previous.isdigit() or following.isdigit()
+
+    def _followed_by_own_state(self, m: Mention) -> bool:
+        """True for "Rome, Italy": the capital followed by the name of its own state."""
+        starts, keys = self.tokens.starts, self.tokens.keys
+        i = self._token_at(m.end)
+        if i >= len(keys) or not re.fullmatch(r",\s+", self.text[m.end : starts[i]]):
+            return False
+        for length in (3, 2, 1):
+            key = " ".join(keys[i : i + length])
+            for ref in self.gazetteer.lookup(key):
+                own = ref.entity_id == m.entity_id
+                if own and ref.kind in (AliasKind.NAME, AliasKind.ABBREVIATION):
+                    return True
+        return False
 
     def _link_partial(
         self,
         i: int,
+        last: int,
         key: str,
         by_family: dict[str, list[tuple[Mention, Entity]]],
         gazetteer_names: dict[str, tuple[str, ...]],
     ) -> Mention | None:
-        start, end = self.tokens.starts[i], self.tokens.ends[i]
+        start, end = self.tokens.starts[i], self.tokens.ends[last]
         text = self.text[start:end]
         in_document = by_family.get(key, [])
         entities = {e.id: e for _, e in in_document}
