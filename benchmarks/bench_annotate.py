@@ -203,6 +203,43 @@ def bench_setup(label: str, norm: diplonorm.Normalizer, text: str, repeat: int,
                  "vs tokenizer": f"{100 * (mb / t) / tokenizer_speed:.0f}%"})
 
 
+def documents(text: str, size: int = 2500) -> list[str]:
+    """The corpus cut at paragraph ends into news-sized documents of about `size` characters."""
+    docs, current, length = [], [], 0
+    for paragraph in text.split("\n\n"):
+        current.append(paragraph)
+        length += len(paragraph) + 2
+        if length >= size:
+            docs.append("\n\n".join(current))
+            current, length = [], 0
+    if current:
+        docs.append("\n\n".join(current))
+    return docs
+
+
+def bench_context(text: str, repeat: int, rows: list[dict[str, Any]]) -> None:
+    """Cost of the document-context stage: annotate() per document with and without it."""
+    docs = documents(text)
+    mb = len(text.encode()) / 1e6
+    with_context = diplonorm.Normalizer()
+    without = diplonorm.Normalizer(context=False)
+    for norm in (with_context, without):
+        for doc in docs:
+            norm.annotate(doc)
+
+    def run(norm: diplonorm.Normalizer) -> int:
+        return sum(len(norm.annotate(doc)) for doc in docs)
+
+    t_on, _ = best_of(repeat, lambda: run(with_context))
+    t_off, _ = best_of(repeat, lambda: run(without))
+    label = f"{len(docs):,} documents of ~2.5 KB"
+    rows.append({"setup": "context", "system": f"annotate(), context off, {label}",
+                 "MB/s": mb / t_off, "seconds": t_off})
+    rows.append({"setup": "context", "system": f"annotate(), context on, {label}",
+                 "MB/s": mb / t_on, "seconds": t_on,
+                 "vs tokenizer": f"context adds {100 * (t_on / t_off - 1):.0f}%"})
+
+
 def bench_component_io(rows: list[dict[str, Any]]) -> None:
     """Component build, to_disk/load, and pickle dump/load of a whole pipeline."""
     start = time.perf_counter()
@@ -297,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"setup": "large", "system": f"Normalizer(+{extra:,} synthetic persons)",
                      "build s": merge, "aliases": len(large.gazetteer.alias_keys)})
         bench_setup("large", large, text, args.repeat, rows, with_ruler=not args.smoke)
+    bench_context(text, args.repeat, rows)
     bench_component_io(rows)
     bench_adversarial(norm, 50_000 if args.smoke else 1_000_000, rows)
     print(table(rows))

@@ -163,6 +163,15 @@ def surname_index(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
+    """The gazetteer's family names as word lists, by first word (built once)."""
+    out: dict[str, list[list[str]]] = {}
+    for name in gazetteer.derived("surnames", surname_index):
+        words = name.split(" ")
+        out.setdefault(words[0], []).append(words)
+    return out
+
+
 def _family_keys(entity: Entity) -> set[str]:
     keys = set()
     if entity.family_name:
@@ -296,10 +305,10 @@ class DocumentContext:
             for key in _family_keys(entity):
                 by_family.setdefault(key, []).append((m, entity))
         gazetteer_names = self.gazetteer.derived("surnames", surname_index)
-        by_first: dict[str, list[list[str]]] = {}
-        for name in {*by_family, *gazetteer_names}:
+        by_first = dict(self.gazetteer.derived("surname-words", _words_by_first))
+        for name in by_family.keys() - gazetteer_names.keys():
             words = name.split(" ")
-            by_first.setdefault(words[0], []).append(words)
+            by_first[words[0]] = [*by_first.get(words[0], []), words]
         covered = self._covered(mentions)
         keys, starts = self.tokens.keys, self.tokens.starts
         added: list[Mention] = []
@@ -333,12 +342,10 @@ class DocumentContext:
         return None
 
     def _covered(self, mentions: Sequence[Mention]) -> set[int]:
+        starts = self.tokens.starts
         covered: set[int] = set()
         for m in mentions:
-            i = self._token_at(m.start)
-            while i < len(self.tokens.starts) and self.tokens.starts[i] < m.end:
-                covered.add(i)
-                i += 1
+            covered.update(range(bisect_left(starts, m.start), bisect_left(starts, m.end)))
         return covered
 
     def _looks_like_a_date(self, i: int) -> bool:
@@ -541,7 +548,8 @@ class DocumentContext:
         if mentioned:
             chosen = min(mentioned, key=lambda c: self._distance(named[c.entity_id], m.start))
             where = named[chosen.entity_id]
-            nearest = min(where, key=lambda s: (s > m.start, abs(m.start - s)))
+            i = bisect_left(where, m.start)
+            nearest = where[i - 1] if i else where[0]
             why = f"its holder {chosen.canonical} is named in the document (offset {nearest})"
             return self._decided(m, chosen, why, 80.0)
         countries = {c.office.country for c in options if c.office is not None}
@@ -556,11 +564,11 @@ class DocumentContext:
 
     @staticmethod
     def _distance(starts: list[int], offset: int) -> tuple[int, int]:
-        """How far the nearest mention is, preferring mentions before the offset."""
-        before = [offset - s for s in starts if s < offset]
-        if before:
-            return (0, min(before))
-        return (1, min(s - offset for s in starts))
+        """How far the nearest mention is (starts sorted), preferring mentions before it."""
+        i = bisect_left(starts, offset)
+        if i:
+            return (0, offset - starts[i - 1])
+        return (1, starts[0] - offset)
 
     def _decided(self, m: Mention, chosen: Resolution, why: str, score: float) -> Mention:
         evidence = f"{chosen.evidence}; chosen from the document: {why}"

@@ -28,6 +28,8 @@ try:
             "date": None,
             "country": None,
             "extension": "diplonorm",
+            "context": True,
+            "locations": "drop",
         },
         assigns=["doc.spans", "doc.ents", "span._.diplonorm"],
     )
@@ -45,6 +47,8 @@ try:
         date: Optional[str],  # noqa: UP045
         country: Optional[str],  # noqa: UP045
         extension: str,
+        context: bool,
+        locations: str,
     ) -> Any:
         """Create the diplonorm component (its implementation is imported only now)."""
         from diplonorm.spacy_pipe import DiplonormComponent
@@ -63,6 +67,8 @@ try:
             date=date,
             country=country,
             extension=extension,
+            context=context,
+            locations=locations,
         )
 
 except Exception:  # never let a broken install break spaCy for the whole environment

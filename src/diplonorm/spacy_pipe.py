@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from diplonorm.context import ContextSettings
 from diplonorm.dates import coerce_date
 from diplonorm.gazetteer.records import SourceFile, parse_source
 from diplonorm.model import Mention
@@ -138,6 +139,8 @@ class DiplonormComponent:
         date: str | None = None,
         country: str | None = None,
         extension: str = "diplonorm",
+        context: bool = True,
+        locations: str = "drop",
     ) -> None:
         if not isinstance(spans_key, str) or not spans_key:
             msg = f"diplonorm config 'spans_key' must be a non-empty string, not {spans_key!r}"
@@ -154,6 +157,8 @@ class DiplonormComponent:
         self.date = coerce_date(date)
         self.country = _country_hint(country)
         self.extension = _as_strings("extension", extension)[0]
+        self.context = _as_bool("context", context)
+        self.locations = ContextSettings(locations=locations).locations
         self.sources: list[SourceFile] = []
         register_extensions(self.extension)
         self._normalizer: Normalizer | None = None
@@ -167,6 +172,8 @@ class DiplonormComponent:
                 include_bundled=self.include_bundled,
                 fuzzy=self.fuzzy,
                 languages=self.languages,
+                context=self.context,
+                locations=self.locations,
             )
         return self._normalizer
 
@@ -272,6 +279,8 @@ class DiplonormComponent:
             "date": self.date.isoformat() if self.date else None,
             "country": self.country,
             "extension": self.extension,
+            "context": self.context,
+            "locations": self.locations,
         }
 
     def to_disk(self, path: str | os.PathLike[str], *, exclude: Iterable[str] = ()) -> None:
