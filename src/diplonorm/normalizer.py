@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import OrderedDict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
-from diplonorm.annotate import Annotator
-from diplonorm.context import ContextSettings
 from diplonorm.dates import coerce_date
 from diplonorm.gazetteer.bundled import bundled_gazetteer
 from diplonorm.gazetteer.index import Gazetteer
-from diplonorm.model import Entity, Mention, Resolution
+from diplonorm.model import Entity, EntityKind, Mention, Resolution
 from diplonorm.resolve.chain import ResolverChain
 from diplonorm.resolve.query import Query
 from diplonorm.text import MAX_NAME_LENGTH, normalize
@@ -22,10 +19,22 @@ from diplonorm.validate import is_iso3
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from diplonorm.annotate import Annotator
     from diplonorm.gazetteer.records import SourceFile
 
 GazetteerSource: TypeAlias = "str | Path | SourceFile"
-_CacheKey = tuple[str, dt.date | None, str | None]
+_CacheKey = tuple[object, object, object]
+_MISS: Any = object()
+
+
+def _kind_set(kinds: Collection[EntityKind | str]) -> frozenset[EntityKind]:
+    """Entity kinds from kinds or their names; raises ValueError for unknown names."""
+    try:
+        return frozenset(EntityKind(k) for k in kinds)
+    except ValueError:
+        known = ", ".join(k.value for k in EntityKind)
+        msg = f"kinds must be entity kinds ({known}), not {sorted(map(str, kinds))}"
+        raise ValueError(msg) from None
 
 
 class Normalizer:
@@ -56,11 +65,15 @@ class Normalizer:
             msg = "languages must be a non-empty sequence of language codes such as ('en',)"
             raise ValueError(msg)
         self._cache_size = cache_size
-        self._context = ContextSettings(locations=locations) if context else None
+        if locations not in ("drop", "keep"):
+            msg = f"locations must be one of ('drop', 'keep'), not {locations!r}"
+            raise ValueError(msg)
+        self._use_context = context
+        self._locations = locations
         self._annotator: Annotator | None = None
         self.gazetteer = _merge(self._sources, include_bundled)
         self._chain = ResolverChain(self.gazetteer, fuzzy=fuzzy)
-        self._cache: OrderedDict[_CacheKey, Resolution | None] = OrderedDict()
+        self._cache: dict[_CacheKey, Resolution | None] = {}
         self._lock = threading.Lock()
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -68,8 +81,8 @@ class Normalizer:
             "include_bundled": self._include_bundled,
             "fuzzy": self._fuzzy,
             "languages": self._languages,
-            "context": self._context is not None,
-            "locations": self._context.locations if self._context else "drop",
+            "context": self._use_context,
+            "locations": self._locations,
             "cache_size": self._cache_size,
         }
         return (_rebuild, (self._sources, kwargs))
@@ -95,29 +108,36 @@ class Normalizer:
         return Query(name, key, day, hint)
 
     def resolve(
-        self, name: str, *, date: dt.date | str | None = None, country: str | None = None
+        self,
+        name: str,
+        *,
+        date: dt.date | str | None = None,
+        country: str | None = None,
+        kinds: Collection[EntityKind | str] | None = None,
     ) -> Resolution | None:
         """The canonical entity for a name, or None when it is unknown or ambiguous.
 
         `date` (a date or ISO string) picks office holders; `country` (ISO alpha-3) is a hint
-        for titles and ambiguous aliases. Raises TypeError for a non-str name and ValueError
-        for a name over 1,000 characters, a bad date or an unknown country code; an empty or
-        punctuation-only name gives None.
+        for titles and ambiguous aliases; `kinds` keeps only answers of those entity kinds
+        (e.g. `{"state"}` when converting a column of country names). Raises TypeError for a
+        non-str name and ValueError for a name over 1,000 characters, a bad date or an unknown
+        country code; an empty or punctuation-only name gives None.
         """
-        query = self._query(name, date, country)
-        if query is None:
+        key = (name, date, country)
+        try:
+            result = self._cache.get(key, _MISS)
+        except TypeError:
+            result = _MISS
+        if result is _MISS:
+            query = self._query(name, date, country)
+            result = None if query is None else self._chain.resolve(query)
+            with self._lock:
+                self._cache[key] = result
+                if len(self._cache) > self._cache_size:
+                    del self._cache[next(iter(self._cache))]
+        if kinds is not None and result is not None and result.kind not in _kind_set(kinds):
             return None
-        cache_key = (name, query.date, query.country)
-        with self._lock:
-            if cache_key in self._cache:
-                self._cache.move_to_end(cache_key)
-                return self._cache[cache_key]
-        result = self._chain.resolve(query)
-        with self._lock:
-            self._cache[cache_key] = result
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return result
+        return cast("Resolution | None", result)
 
     def candidates(
         self,
@@ -142,7 +162,13 @@ class Normalizer:
         if self._annotator is None:
             with self._lock:
                 if self._annotator is None:
-                    self._annotator = Annotator(self._chain, self._languages, self._context)
+                    from diplonorm.annotate import Annotator
+                    from diplonorm.context import ContextSettings
+
+                    settings = (
+                        ContextSettings(locations=self._locations) if self._use_context else None
+                    )
+                    self._annotator = Annotator(self._chain, self._languages, settings)
         return self._annotator
 
     def annotate(

@@ -170,7 +170,7 @@ class Gazetteer:
                 held.setdefault(tenure.holder, []).append(office.id)
         self._held_by = MappingProxyType({k: tuple(dict.fromkeys(v)) for k, v in held.items()})
         self._derived: dict[object, object] = {}
-        self._derived_lock = threading.Lock()
+        self._derived_lock = threading.RLock()
 
     def derived(self, key: object, build: Callable[[Gazetteer], T]) -> T:
         """A structure derived from this gazetteer (an index), built once and then shared.

@@ -24,7 +24,7 @@ from diplonorm.text import fold_case
 #: Queries shorter than this (letters and digits, without spaces) are never fuzzy-matched.
 MIN_LENGTH = 5
 #: Minimum ratio for queries up to `SHORT` characters, and for longer ones.
-SHORT, SHORT_CUTOFF, CUTOFF = 7, 88.0, 85.0
+SHORT, SHORT_CUTOFF, CUTOFF = 7, 85.0, 85.0
 #: Required lead of the best entity over the runner-up entity.
 MARGIN = 4.0
 #: Fuzzy scores are scaled by this so they always rank below exact matches.
@@ -120,9 +120,12 @@ class FuzzyStrategy:
             return NOTHING
         cutoff = SHORT_CUTOFF if length <= SHORT else CUTOFF
         best: dict[str, tuple[float, Resolution]] = {}
+        blocked: dict[str, float] = {}
         letters = fold_case(query.key).replace(" ", "")
         for key, ratio in self.index.search(form, cutoff - MARGIN).items():
             if _extends(letters, fold_case(key).replace(" ", "")):
+                for ref in self.gazetteer.lookup(key):
+                    blocked[ref.entity_id] = max(ratio, blocked.get(ref.entity_id, 0.0))
                 continue
             for ref in self.gazetteer.lookup(key):
                 if ref.entity_id in best and best[ref.entity_id][0] >= ratio:
@@ -143,6 +146,12 @@ class FuzzyStrategy:
         candidates = tuple(r for _, r in ranked)
         if top_ratio < cutoff:
             return StrategyResult(candidates, None)
+        rival = max((r for e, r in blocked.items() if e != top.entity_id), default=0.0)
+        if top_ratio - rival < MARGIN:
+            note = f"; not decided: also a cut or extended form of another name ({rival:.1f})"
+            return StrategyResult(
+                tuple(attrs.evolve(r, evidence=r.evidence + note) for r in candidates), None
+            )
         if top_ratio - runner_up < MARGIN:
             note = f"; not decided: {ranked[1][1].canonical} scores {runner_up:.1f}"
             return StrategyResult(
