@@ -23,6 +23,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import compress
 
 import attrs
@@ -172,14 +173,16 @@ def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
     return out
 
 
-def _family_keys(entity: Entity) -> set[str]:
+@lru_cache(maxsize=8192)
+def _family_keys(entity: Entity) -> frozenset[str]:
+    """Keys of an entity's family name, computed once per entity."""
     keys = set()
     if entity.family_name:
         keys.add(normalize(entity.family_name))
     words = normalize(entity.name).split(" ")
     if len(words) > 1:
         keys.add(words[0] if entity.country in FAMILY_NAME_FIRST else words[-1])
-    return {k for k in keys if k}
+    return frozenset(k for k in keys if k)
 
 
 def holder_on(office: Office, day: dt.date | None) -> Tenure | None:
@@ -239,7 +242,12 @@ class DocumentContext:
         regions = [m.span() for m in _DATELINE_LINE.finditer(self.text)]
         if not regions:
             return mentions
-        return [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in regions)]
+        limit = regions[-1][1]
+        return [
+            m
+            for m in mentions
+            if m.start >= limit or not any(s <= m.start and m.end <= e for s, e in regions)
+        ]
 
     def _metonymy(self, mentions: list[Mention]) -> list[Mention]:
         out: list[Mention] = []
@@ -252,14 +260,13 @@ class DocumentContext:
                 continue
             why = self._location_cue(m, previous_location)
             if why is None:
-                note = "capital or seat of government used for the government"
-                out.append(attrs.evolve(m, role="government", note=_join(m.note, note)))
+                out.append(_with_role(m, "government", _GOVERNMENT_NOTE))
                 previous_location = None
                 continue
             previous_location = m
             if self.settings.locations == "keep":
                 note = f"used as a place ({why}), not for the government"
-                out.append(attrs.evolve(m, role="location", note=_join(m.note, note)))
+                out.append(_with_role(m, "location", note))
         return out
 
     def _location_cue(self, m: Mention, previous_location: Mention | None) -> str | None:
@@ -309,14 +316,16 @@ class DocumentContext:
         for name in by_family.keys() - gazetteer_names.keys():
             words = name.split(" ")
             by_first[words[0]] = [*by_first.get(words[0], []), words]
-        covered = self._covered(mentions)
-        keys, starts = self.tokens.keys, self.tokens.starts
+        coverage = self._coverage(mentions)
+        keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
         added: list[Mention] = []
         after = 0
         for i in compress(range(len(keys)), map(by_first.__contains__, keys)):
-            if i < after or i in covered or not self.text[starts[i]].isupper():
+            if i < after or not self.text[starts[i]].isupper():
                 continue
-            found = self._name_at(i, by_first[keys[i]], covered)
+            if self._is_covered(coverage, starts[i], ends[i]):
+                continue
+            found = self._name_at(i, by_first[keys[i]], coverage)
             if found is None:
                 continue
             key = " ".join(found)
@@ -329,7 +338,9 @@ class DocumentContext:
                 after = last + 1
         return mentions + added
 
-    def _name_at(self, i: int, options: list[list[str]], covered: set[int]) -> list[str] | None:
+    def _name_at(
+        self, i: int, options: list[list[str]], coverage: tuple[list[int], list[int]]
+    ) -> list[str] | None:
         """The longest family name (one or more words) written at token i."""
         starts, ends, keys = self.tokens
         for words in sorted(options, key=len, reverse=True):
@@ -337,16 +348,23 @@ class DocumentContext:
             if last >= len(keys) or keys[i : last + 1] != words:
                 continue
             gaps = (self.text[ends[j] : starts[j + 1]] for j in range(i, last))
-            if all(g in (" ", "-") for g in gaps) and not covered.intersection(range(i, last + 1)):
+            if all(g in (" ", "-") for g in gaps) and not self._is_covered(
+                coverage, starts[i], ends[last]
+            ):
                 return words
         return None
 
-    def _covered(self, mentions: Sequence[Mention]) -> set[int]:
-        starts = self.tokens.starts
-        covered: set[int] = set()
-        for m in mentions:
-            covered.update(range(bisect_left(starts, m.start), bisect_left(starts, m.end)))
-        return covered
+    @staticmethod
+    def _coverage(mentions: Sequence[Mention]) -> tuple[list[int], list[int]]:
+        """Starts and ends of the mentions (in text order), to test offsets with bisect."""
+        return [m.start for m in mentions], [m.end for m in mentions]
+
+    @staticmethod
+    def _is_covered(coverage: tuple[list[int], list[int]], start: int, end: int) -> bool:
+        """True when [start, end) overlaps a mention."""
+        starts, ends = coverage
+        i = bisect_left(starts, end)
+        return i > 0 and ends[i - 1] > start
 
     def _looks_like_a_date(self, i: int) -> bool:
         keys = self.tokens.keys
@@ -455,7 +473,7 @@ class DocumentContext:
 
     def _counterparts(self, mentions: list[Mention]) -> list[Mention]:
         keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
-        if not COUNTERPART_WORDS.intersection(keys):
+        if "counterpart" not in keys and "counterparts" not in keys:
             return mentions
         by_end = {m.end: m for m in mentions}
         added = []
@@ -524,15 +542,19 @@ class DocumentContext:
     # -- 4. role nominals ----------------------------------------------------------------
 
     def _role_nominals(self, mentions: list[Mention]) -> list[Mention]:
+        if not any(m.role == "title" and m.resolution is None for m in mentions):
+            return mentions
         named: dict[str, list[int]] = {}
+        states: Counter[str | None] = Counter()
         for m in mentions:
-            if m.kind is EntityKind.PERSON and m.entity_id and m.role == "name":
-                named.setdefault(m.entity_id, []).append(m.start)
-        states = Counter(
-            m.country
-            for m in mentions
-            if m.kind is EntityKind.STATE and m.resolution is not None and m.role != "location"
-        )
+            res = m.resolution
+            if res is None:
+                continue
+            kind = res.entity.kind
+            if kind is EntityKind.PERSON and m.role == "name":
+                named.setdefault(res.entity.id, []).append(m.start)
+            elif kind is EntityKind.STATE and m.role != "location":
+                states[res.entity.country] += 1
         out = []
         for m in mentions:
             if m.role == "title" and m.resolution is None and m.candidates:
@@ -576,5 +598,10 @@ class DocumentContext:
         return attrs.evolve(m, resolution=res, candidates=())
 
 
-def _join(a: str, b: str) -> str:
-    return f"{a}; {b}" if a else b
+_GOVERNMENT_NOTE = "capital or seat of government used for the government"
+
+
+def _with_role(m: Mention, role: str, note: str) -> Mention:
+    """The mention with another role and an added note (cheaper than attrs.evolve)."""
+    joined = f"{m.note}; {note}" if m.note else note
+    return Mention(m.start, m.end, m.text, m.resolution, m.label, role, m.candidates, joined)
