@@ -309,3 +309,26 @@ def _shared() -> Normalizer:
     if not _NORM:
         _NORM.append(Normalizer())
     return _NORM[0]
+
+
+def test_kinds_filter(norm: Normalizer) -> None:
+    """kinds={'state'} keeps only states: a US state or a newspaper is no country."""
+    assert norm.resolve("Indiana", kinds={"state"}) is None
+    assert norm.resolve("Washington Post", kinds=["state"]) is None
+    france = norm.resolve("France", kinds={EntityKind.STATE})
+    assert france is not None
+    assert france.country == "FRA"
+    with pytest.raises(ValueError, match="kinds must be entity kinds"):
+        norm.resolve("France", kinds={"country"})
+
+
+def test_transposed_letters(norm: Normalizer) -> None:
+    """A swapped pair of letters in a seven-letter name is still found, with the fuzzy method."""
+    res = norm.resolve("Germnay")
+    assert res is not None
+    assert (res.country, res.method) == ("DEU", "fuzzy")
+
+
+def test_cut_names_block_their_neighbours(norm: Normalizer) -> None:
+    """'Austral' is a cut 'Australia': it must not become 'Austria' by default."""
+    assert norm.resolve("Austral") is None
