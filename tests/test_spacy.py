@@ -215,3 +215,30 @@ def test_n_process_under_spawn_equals_serial(tmp_path: Path) -> None:
                          timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True 20"
+
+
+def test_loading_a_saved_pipeline_does_not_normalize_the_aliases_again(
+    tmp_path: Path, write_gazetteer: WriteGazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spacy.load uses the alias keys saved by to_disk instead of re-tokenizing every alias."""
+    import diplonorm.gazetteer.builder as builder
+
+    people = [person(f"p-{i}", f"Person Number{i}", aliases=[f"P. Number{i}"]) for i in range(300)]
+    nlp = spacy.blank("en")
+    pipe = nlp.add_pipe("diplonorm")
+    assert isinstance(pipe, DiplonormComponent)
+    pipe.add_gazetteer(write_gazetteer(*people))
+    nlp.to_disk(tmp_path / "pipeline")
+    calls: list[str] = []
+    real = builder.normalize
+
+    def counting(text: str) -> str:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(builder, "normalize", counting)
+    loaded = spacy.load(tmp_path / "pipeline")
+    doc = loaded("Person Number7 met P. Number8.")
+    assert [s.kb_id_ for s in doc.spans["diplonorm"]] == ["person:p-7", "person:p-8"]
+    user_aliases = {f"Person Number{i}" for i in range(300)} | {f"P. Number{i}" for i in range(300)}
+    assert not user_aliases.intersection(calls)

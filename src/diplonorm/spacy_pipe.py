@@ -15,13 +15,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
+import attrs
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from diplonorm.context import ContextSettings
 from diplonorm.dates import coerce_date
-from diplonorm.gazetteer.records import SourceFile, parse_source
+from diplonorm.gazetteer.compiled import NORMALIZER_VERSION
+from diplonorm.gazetteer.records import SourceFile, alias_keys_of, parse_source
 from diplonorm.model import Mention
 from diplonorm.normalizer import Normalizer, _country_hint
 
@@ -180,7 +182,9 @@ class DiplonormComponent:
     def add_gazetteer(self, path: str | os.PathLike[str]) -> None:
         """Add a user gazetteer file; it takes precedence over the bundled data and is saved
         with the pipeline by `nlp.to_disk`."""
-        self.sources.append(parse_source(Path(path).read_bytes(), str(path)))
+        source = parse_source(Path(path).read_bytes(), str(path))
+        keys = {k: tuple(v) for k, v in alias_keys_of(source).items()}
+        self.sources.append(attrs.evolve(source, keys=keys))
         self._normalizer = None
 
     def initialize(
@@ -263,7 +267,8 @@ class DiplonormComponent:
         return spans
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self._settings(), [_source_bytes(s) for s in self.sources]))
+        sources = [(s.raw, _keys_of(s)) for s in self.sources]
+        return (_rebuild, (self._settings(), sources))
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -284,16 +289,27 @@ class DiplonormComponent:
         }
 
     def to_disk(self, path: str | os.PathLike[str], *, exclude: Iterable[str] = ()) -> None:
-        """Save the settings and the user gazetteers (never the bundled data)."""
+        """Save the settings and the user gazetteers with their compiled alias keys.
+
+        The bundled data is never copied; loading uses the saved keys instead of normalizing
+        every alias again (they are recomputed only if the normalizer version changed).
+        """
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
+        names = []
         for i, source in enumerate(self.sources):
-            (folder / f"gazetteer-{i}.jsonl").write_bytes(_source_bytes(source))
+            name = f"gazetteer-{i}.jsonl"
+            (folder / name).write_bytes(source.raw)
+            keys = {"normalizer": NORMALIZER_VERSION, "keys": _keys_of(source)}
+            (folder / f"gazetteer-{i}.keys.json").write_text(
+                json.dumps(keys, ensure_ascii=False), encoding="utf-8"
+            )
+            names.append(name)
         data = {
             "format": "diplonorm-spacy",
             "version": FORMAT_VERSION,
             "settings": self._settings(),
-            "gazetteers": [f"gazetteer-{i}.jsonl" for i in range(len(self.sources))],
+            "gazetteers": names,
         }
         (folder / _SETTINGS_FILE).write_text(json.dumps(data, indent=2), encoding="utf-8")
 
@@ -307,20 +323,31 @@ class DiplonormComponent:
             where = folder / _SETTINGS_FILE
             msg = f"{where}: not a diplonorm component of format version {FORMAT_VERSION}"
             raise ValueError(msg)
-        self.sources = [
-            parse_source((folder / name).read_bytes(), name) for name in data["gazetteers"]
-        ]
+        self.sources = []
+        for name in data["gazetteers"]:
+            saved = json.loads(
+                (folder / name.replace(".jsonl", ".keys.json")).read_text(encoding="utf-8")
+            )
+            current = saved.get("normalizer") == NORMALIZER_VERSION
+            keys = {k: tuple(v) for k, v in saved["keys"].items()} if current else None
+            self.sources.append(parse_source((folder / name).read_bytes(), name, keys))
         self._normalizer = None
         return self
 
 
-def _source_bytes(source: SourceFile) -> bytes:
-    """The bytes a gazetteer file was validated from, to save or pickle it again."""
-    return source.raw
+def _keys_of(source: SourceFile) -> dict[str, tuple[str, ...]]:
+    """The alias keys of a file: the saved ones, or computed now (once per file)."""
+    if source.keys is not None:
+        return dict(source.keys)
+    return {k: tuple(v) for k, v in alias_keys_of(source).items()}
 
 
-def _rebuild(settings: dict[str, Any], sources: list[bytes]) -> DiplonormComponent:
+def _rebuild(
+    settings: dict[str, Any], sources: list[tuple[bytes, dict[str, tuple[str, ...]]]]
+) -> DiplonormComponent:
     name = settings.pop("name")
     component = DiplonormComponent(None, name, **settings)
-    component.sources = [parse_source(raw, f"gazetteer-{i}") for i, raw in enumerate(sources)]
+    component.sources = [
+        parse_source(raw, f"gazetteer-{i}", keys) for i, (raw, keys) in enumerate(sources)
+    ]
     return component

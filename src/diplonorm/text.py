@@ -97,6 +97,8 @@ def _token_key(token: str) -> str:
     token = _strip_possessive(token)
     if _ACRONYM.fullmatch(token):
         return token
+    if token.isascii():
+        return _strip_possessive(token.lower())
     return _strip_possessive(_fold_diacritics(token.casefold()).translate(_TRANSLATE))
 
 
@@ -108,7 +110,8 @@ def token_keys(raw: str) -> tuple[str, ...]:
     """The key words of one raw token (usually one; NFKC can split a token into several)."""
     keys = _KEY_CACHE.get(raw)
     if keys is None:
-        text = unicodedata.normalize("NFKC", raw).translate(_TRANSLATE).replace(".", "")
+        text = raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
+        text = text.translate(_TRANSLATE).replace(".", "")
         if text[:1] == "'" and text.strip("'") in ("s", "S"):
             text = ""  # a possessive cut off by an abbreviation: "U.S.'s"
         text = text.replace("&", " and ").replace("+", " plus ").replace("_", " ")
@@ -194,7 +197,11 @@ def normalize(text: str) -> str:
     if not isinstance(text, str):
         msg = f"normalize() takes a str, not {type(text).__name__}"
         raise TypeError(msg)
-    words = token_arrays(text).keys
+    get = _KEY_CACHE.get
+    words: list[str] = []
+    for raw in _RAW_TOKEN.findall(text):
+        keys = get(raw)
+        words.extend(token_keys(raw) if keys is None else keys)
     while len(words) > 1 and words[0] == "the":
         del words[0]
     return " ".join(words)

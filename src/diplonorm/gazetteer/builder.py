@@ -29,6 +29,14 @@ from diplonorm.gazetteer.records import SourceFile, read_source
 from diplonorm.model import AliasKind, Ambiguity, Entity, Office
 from diplonorm.text import normalize
 
+_FIELDS = {
+    AliasKind.NAME: "aliases",
+    AliasKind.ABBREVIATION: "abbreviations",
+    AliasKind.DEMONYM: "demonyms",
+    AliasKind.METONYM: "metonyms",
+    AliasKind.TRANSLATION: "names",
+}
+
 
 @attrs.frozen(slots=True)
 class _Origin:
@@ -113,8 +121,16 @@ class GazetteerBuilder:
         self._entities[entity.id] = entity
         origin = _Origin(source.path, source.line_of(entity.id))
         self._origin[entity.id] = origin
-        for position, alias in enumerate(entity.all_aliases()):
-            key = normalize(alias.text)
+        given = source.keys.get(entity.id) if source.keys is not None else None
+        aliases = entity.all_aliases()
+        if given is not None and len(given) != len(aliases):
+            given = None
+        for position, alias in enumerate(aliases):
+            key = given[position] if given is not None else normalize(alias.text)
+            if not key:
+                msg = f"alias {alias.text!r} has no letters or digits"
+                field = _FIELDS[alias.kind]
+                raise GazetteerError(msg, path=source.path, line=origin.line, field=field)
             refs = self._aliases.setdefault(key, [])
             if any(r.entity_id == entity.id for r in refs):
                 continue

@@ -90,6 +90,9 @@ class SourceFile:
     ambiguities: tuple[Ambiguity, ...]
     lines: Mapping[str, int]
     raw: bytes = attrs.field(default=b"", repr=False, eq=False)
+    #: Precomputed alias keys by entity id, aligned with `Entity.all_aliases()`; when given,
+    #: the builder uses them instead of normalizing every alias again.
+    keys: Mapping[str, tuple[str, ...]] | None = attrs.field(default=None, repr=False, eq=False)
 
     def line_of(self, key: str) -> int:
         """The line a record id (or 'ambiguous:<alias>') was read from, 0 if unknown."""
@@ -144,7 +147,7 @@ class _Record:
                 self.fail(where, f"must be a non-empty string, not {item!r}")
             if alias and len(item) > _MAX_ALIAS:
                 self.fail(where, f"alias is longer than {_MAX_ALIAS} characters")
-            if alias and not normalize(item):
+            if alias and not any(ch.isalnum() for ch in item):
                 self.fail(where, f"alias {item!r} has no letters or digits")
             out.append(item)
         return tuple(out)
@@ -395,8 +398,14 @@ def _add_record(
     raise GazetteerError(msg, path=path, line=number, field="type")
 
 
-def parse_source(raw: bytes, path: str = "<memory>") -> SourceFile:
-    """Validate gazetteer bytes (JSON Lines) into a SourceFile, or raise GazetteerError."""
+def parse_source(
+    raw: bytes, path: str = "<memory>", keys: Mapping[str, tuple[str, ...]] | None = None
+) -> SourceFile:
+    """Validate gazetteer bytes (JSON Lines) into a SourceFile, or raise GazetteerError.
+
+    `keys` are alias keys saved with the file earlier (see `alias_keys_of`), so that loading
+    a saved pipeline does not normalize every alias again.
+    """
     header: Header | None = None
     records = _Collected()
     lines: dict[str, int] = {}
@@ -428,7 +437,13 @@ def parse_source(raw: bytes, path: str = "<memory>") -> SourceFile:
         ambiguities=tuple(records.ambiguities),
         lines=lines,
         raw=raw,
+        keys=keys,
     )
+
+
+def alias_keys_of(source: SourceFile) -> dict[str, list[str]]:
+    """The normalized key of every alias of every entity of a file, to save beside it."""
+    return {e.id: [normalize(a.text) for a in e.all_aliases()] for e in source.entities}
 
 
 def read_source(path: str | Path) -> SourceFile:
