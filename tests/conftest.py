@@ -70,3 +70,9 @@ def state(iso3: str, name: str, **extra: Any) -> dict[str, Any]:
         "country": iso3,
         **extra,
     }
+
+
+def an_office(*tenures: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A single-title office record of the United States for test gazetteers."""
+    return {"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
+            "sector": "GOV", "titles": ["x"], "tenures": list(tenures), **extra}

@@ -9,7 +9,7 @@ import pytest
 
 from diplonorm.errors import GazetteerError
 from diplonorm.gazetteer.records import parse_source, read_source
-from tests.conftest import WriteGazetteer, person, state
+from tests.conftest import WriteGazetteer, an_office, person, state
 
 
 def test_valid_file_loads_every_record(write_gazetteer: WriteGazetteer) -> None:
@@ -135,54 +135,30 @@ def test_bad_record_names_file_line_and_field(
 
 def test_overlapping_tenures_are_rejected(write_gazetteer: WriteGazetteer) -> None:
     """Two holders of a single-holder office at the same time is an error."""
-    office = {
-        "type": "office",
-        "id": "office:x",
-        "name": "X",
-        "jurisdiction": "state:USA",
-        "sector": "GOV",
-        "titles": ["x"],
-        "tenures": [
-            {"holder": "person:a", "start": "2017-01-20", "end": "2021-01-20"},
-            {"holder": "person:b", "start": "2020-06", "end": None},
-        ],
-    }
+    office = an_office(
+        {"holder": "person:a", "start": "2017-01-20", "end": "2021-01-20"},
+        {"holder": "person:b", "start": "2020-06", "end": None},
+    )
     with pytest.raises(GazetteerError, match="overlap"):
         read_source(write_gazetteer(office))
 
 
 def test_handover_day_is_not_an_overlap(write_gazetteer: WriteGazetteer) -> None:
     """Half-open tenures: one ending and the next starting on the same day is fine."""
-    office = {
-        "type": "office",
-        "id": "office:x",
-        "name": "X",
-        "jurisdiction": "state:USA",
-        "sector": "GOV",
-        "titles": ["x"],
-        "tenures": [
-            {"holder": "person:a", "start": "2017-01-20", "end": "2021-01-20"},
-            {"holder": "person:b", "start": "2021-01-20", "end": None},
-        ],
-    }
+    office = an_office(
+        {"holder": "person:a", "start": "2017-01-20", "end": "2021-01-20"},
+        {"holder": "person:b", "start": "2021-01-20", "end": None},
+    )
     assert len(read_source(write_gazetteer(office)).offices[0].tenures) == 2
 
 
 def test_multi_holder_office_may_overlap(write_gazetteer: WriteGazetteer) -> None:
     """Offices with several holders at once (spokespersons) allow overlapping tenures."""
-    office = {
-        "type": "office",
-        "id": "office:x",
-        "name": "X",
-        "jurisdiction": "state:USA",
-        "sector": "GOV",
-        "titles": ["x"],
-        "single_holder": False,
-        "tenures": [
-            {"holder": "person:a", "start": "2019", "end": "2022"},
-            {"holder": "person:b", "start": "2020", "end": None},
-        ],
-    }
+    office = an_office(
+        {"holder": "person:a", "start": "2019", "end": "2022"},
+        {"holder": "person:b", "start": "2020", "end": None},
+        single_holder=False,
+    )
     assert not read_source(write_gazetteer(office)).offices[0].single_holder
 
 
@@ -255,19 +231,11 @@ def test_missing_file_is_a_gazetteer_error(tmp_path: Path) -> None:
 
 def test_partial_dates_and_open_ends(write_gazetteer: WriteGazetteer) -> None:
     """Year, month and day precision, unknown starts and ends, and ongoing tenures."""
-    office = {
-        "type": "office",
-        "id": "office:x",
-        "name": "X",
-        "jurisdiction": "state:USA",
-        "sector": "GOV",
-        "titles": ["x"],
-        "tenures": [
-            {"holder": "person:a", "start": "?", "end": "2013"},
-            {"holder": "person:b", "start": "2013-03", "end": "?"},
-            {"holder": "person:c", "start": "2020-02-29"},
-        ],
-    }
+    office = an_office(
+        {"holder": "person:a", "start": "?", "end": "2013"},
+        {"holder": "person:b", "start": "2013-03", "end": "?"},
+        {"holder": "person:c", "start": "2020-02-29"},
+    )
     a, b, c = read_source(write_gazetteer(office)).offices[0].tenures
     assert a.start is None
     assert a.end is not None
