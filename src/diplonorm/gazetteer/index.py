@@ -103,10 +103,6 @@ class EntityStore(Mapping[str, Entity]):
         """The id at a position of the store, without decoding the entity."""
         return self._ids[index]
 
-    def position(self, entity_id: str) -> int | None:
-        """The position of an id in the store, or None."""
-        return self._position.get(entity_id)
-
     def __getitem__(self, entity_id: str) -> Entity:
         return self.at(self._position[entity_id])
 
