@@ -14,8 +14,14 @@ import re
 
 import attrs
 
-from diplonorm.context import FAMILY_NAME_FIRST, ContextSettings, DocumentContext
-from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, phrase_index
+from diplonorm.context import (
+    COUNTERPART_WORDS,
+    FAMILY_NAME_FIRST,
+    ContextSettings,
+    DocumentContext,
+    surname_firsts,
+)
+from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, phrase_index, trie_pattern
 from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.model import Entity, EntityKind, Mention, Resolution
 from diplonorm.resolve.chain import ResolverChain
@@ -30,6 +36,8 @@ _NAME_GAP = re.compile(r"\s{1,3}|,\s{1,3}")
 _MODIFIER_KINDS = frozenset(
     {EntityKind.STATE, EntityKind.ORGANIZATION, EntityKind.GOVERNMENT_BODY, EntityKind.PERSON}
 )
+_WORDLIKE = re.compile(r"[a-z0-9']+")
+_DOTTED = re.compile(r"[A-Za-z]\.[A-Za-z]")
 #: Titles are read by the office strategy alone.
 _TITLE_STRATEGIES = frozenset({"office"})
 #: Phrases whose resolution is remembered across documents.
@@ -104,13 +112,26 @@ class Annotator:
         self.context = context
         self.gazetteer: Gazetteer = chain.gazetteer
         self.languages = languages
-        self.detector = Detector(phrase_index(self.gazetteer, languages))
+        index = phrase_index(self.gazetteer, languages)
+        self.detector = Detector(index)
+        capitalized = {w.casefold() for w in index.first_words} - index.lowercase_firsts
+        any_case = set(index.lowercase_firsts)
+        if context is not None:
+            capitalized |= set(surname_firsts(self.gazetteer))
+            any_case |= COUNTERPART_WORDS
+        #: For ASCII text: a quick test that any phrase can occur at all (see `annotate`).
+        self._trigger = trie_pattern(
+            (w for w in capitalized if w.isascii() and _WORDLIKE.fullmatch(w)),
+            (w for w in any_case if w.isascii() and _WORDLIKE.fullmatch(w)),
+        )
         self._cache: dict[_CacheKey, tuple[Resolution | None, tuple[Resolution, ...]]] = {}
 
     def annotate(
         self, text: str, date: dt.date | None = None, country: str | None = None
     ) -> list[Mention]:
         """Mentions of the text, in text order, with exact offsets."""
+        if text.isascii() and not self._maybe(text):
+            return []
         tokens, cands = self.detector.scan(text)
         found = [self._resolve(text, c, date, country) for c in cands]
         extra: list[_Found] = []
@@ -143,6 +164,11 @@ class Annotator:
             stage = DocumentContext(self.gazetteer, text, tokens, date, country, self.context)
             mentions = stage.apply(mentions)
         return mentions
+
+    def _maybe(self, text: str) -> bool:
+        """False when ASCII text holds no word that can begin a phrase, family name or
+        counterpart, nor a dotted abbreviation: then there is nothing to find."""
+        return bool(self._trigger.search(text) or _DOTTED.search(text))
 
     def _resolve(
         self,

@@ -164,6 +164,11 @@ def surname_index(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+def surname_firsts(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
+    """First words of the gazetteer's family names (see `_words_by_first`)."""
+    return gazetteer.derived("surname-words", _words_by_first)
+
+
 def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
     """The gazetteer's family names as word lists, by first word (built once)."""
     out: dict[str, list[list[str]]] = {}
@@ -312,7 +317,7 @@ class DocumentContext:
             for key in _family_keys(entity):
                 by_family.setdefault(key, []).append((m, entity))
         gazetteer_names = self.gazetteer.derived("surnames", surname_index)
-        by_first = dict(self.gazetteer.derived("surname-words", _words_by_first))
+        by_first = dict(surname_firsts(self.gazetteer))
         for name in by_family.keys() - gazetteer_names.keys():
             words = name.split(" ")
             by_first[words[0]] = [*by_first.get(words[0], []), words]

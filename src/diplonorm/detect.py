@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import compress
+from typing import Any
 
 import attrs
 
@@ -76,11 +77,51 @@ class PhraseIndex:
         #: Keys that begin a longer phrase: the scan extends a match only through these.
         self.prefixes = frozenset(prefixes)
         firsts = {k.split(" ")[0] for k in self.phrases}
+        #: First words of phrases that may be written in lower case (titles): the others only
+        #: begin a match when capitalized.
+        self.lowercase_firsts = frozenset(
+            k.split(" ")[0] for k, (_kind, capital) in self.phrases.items() if not capital
+        )
         #: Keys that can begin a phrase, with the capitalized form of short ones for headlines
         #: ("CHINA"): the scan's first, C-level test.
         self.first_words = frozenset(
             firsts | {f.upper() for f in firsts if f.isascii() and f.isalpha() and len(f) <= 5}
         )
+
+
+def _trie(words: Iterable[str]) -> str:
+    """The words as a regex of nested groups, so a match tries few branches per character."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = "(?:" + "|".join(alts) + ")" if len(alts) > 1 or "" in node else alts[0]
+        return body + ("?" if "" in node else "")
+
+    return emit(trie) or "(?!)"
+
+
+def trie_pattern(capitalized: Iterable[str], any_case: Iterable[str]) -> re.Pattern[str]:
+    """A regex matching, as whole ASCII words, the `capitalized` words only with a capital
+    first letter ("Security", "SECURITY", not "security") and the `any_case` words in any case.
+    """
+    by_initial: dict[str, list[str]] = {}
+    uncased = list(any_case)
+    for word in capitalized:
+        if word[:1].isalpha():
+            by_initial.setdefault(word[0].upper(), []).append(word[1:])
+        else:
+            uncased.append(word)
+    heads = [f"{re.escape(i)}(?i:{_trie(rests)})" for i, rests in sorted(by_initial.items())]
+    lower = f"(?i:{_trie(uncased)})"
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join([*heads, lower])})(?![A-Za-z0-9])")
 
 
 def _starts_capitalized(alias: str) -> bool:
