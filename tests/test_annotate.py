@@ -221,3 +221,38 @@ def _shared() -> Normalizer:
     if not _NORM:
         _NORM.append(Normalizer())
     return _NORM[0]
+
+
+def test_trie_pattern_case_rules() -> None:
+    """Capitalized words need a capital first letter; any-case words match in any case."""
+    from diplonorm.detect import trie_pattern
+
+    pattern = trie_pattern(["china", "chad", "security"], ["president"])
+    assert pattern.search("Security Council") is not None
+    assert pattern.search("SECURITY") is not None
+    assert pattern.search("food security") is None
+    assert pattern.search("the President") is not None
+    assert pattern.search("the president") is not None
+    assert pattern.search("Chinatown") is None
+    assert pattern.search("Chad.") is not None
+
+
+_ASCII_WORDS = st.lists(
+    st.sampled_from(["China", "china", "the", "Kremlin", "U.S.", "us", "said", "President",
+                     "prime", "minister", "Sullivan", "Jake", "counterpart", "Russian", "his",
+                     "security", "Security", "Council", "in", "Rome", "talks", ",", ".", "\n",
+                     "May", "8", "G7", "Holland", "Steve", "Ned", "Price"]),
+    max_size=25,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ASCII_WORDS)
+def test_pre_check_never_changes_the_result(text: str) -> None:
+    """Property: the quick pre-check only skips texts in which the full path finds nothing."""
+    annotator = _shared().annotator
+    full = annotator.annotate(text + " \u00e9")
+    quick = annotator.annotate(text)
+    assert [(m.start, m.end, m.entity_id) for m in quick] == [
+        (m.start, m.end, m.entity_id) for m in full if m.end <= len(text)
+    ]
