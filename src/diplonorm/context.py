@@ -276,10 +276,11 @@ class DocumentContext:
 
     def _location_cue(self, m: Mention, previous_location: Mention | None) -> str | None:
         text = self.text
-        line_start = text.rfind("\n", 0, m.start) + 1
-        at_line_start = text[line_start : m.start].strip() == "" and m.text.isupper()
-        if at_line_start and (_DATELINE.match(text, m.end) or text.startswith(",", m.end)):
-            return "dateline"
+        if m.text.isupper():
+            line_start = text.rfind("\n", 0, m.start) + 1
+            at_line_start = text[line_start : m.start].strip() == ""
+            if at_line_start and (_DATELINE.match(text, m.end) or text.startswith(",", m.end)):
+                return "dateline"
         before = self._previous_keys(m.start, 3)
         while before and before[-1] == "the":
             before = before[:-1]
@@ -317,10 +318,13 @@ class DocumentContext:
             for key in _family_keys(entity):
                 by_family.setdefault(key, []).append((m, entity))
         gazetteer_names = self.gazetteer.derived("surnames", surname_index)
-        by_first = dict(surname_firsts(self.gazetteer))
-        for name in by_family.keys() - gazetteer_names.keys():
-            words = name.split(" ")
-            by_first[words[0]] = [*by_first.get(words[0], []), words]
+        by_first = surname_firsts(self.gazetteer)
+        local_names = by_family.keys() - gazetteer_names.keys()
+        if local_names:
+            by_first = dict(by_first)
+            for name in local_names:
+                words = name.split(" ")
+                by_first[words[0]] = [*by_first.get(words[0], []), words]
         coverage = self._coverage(mentions)
         keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
         added: list[Mention] = []
