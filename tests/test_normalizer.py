@@ -332,3 +332,39 @@ def test_transposed_letters(norm: Normalizer) -> None:
 def test_cut_names_block_their_neighbours(norm: Normalizer) -> None:
     """'Austral' is a cut 'Australia': it must not become 'Austria' by default."""
     assert norm.resolve("Austral") is None
+
+
+def test_resolve_many_is_aligned_and_deduplicated(norm: Normalizer) -> None:
+    """A column with repeats and missing values gives aligned answers, one per row."""
+    import numpy as np
+    import pandas as pd
+
+    column = ["Beijing", "us", None, float("nan"), "Beijing", "the Kremlin"]
+    results = norm.resolve_many(column)
+    assert [r.country if r else None for r in results] == ["CHN", None, None, None, "CHN", "RUS"]
+    assert results[0] is results[4]
+    assert norm.resolve_many(np.array(["France", "Niger"])) == [
+        norm.resolve("France"), norm.resolve("Niger")]
+    series = pd.Series(["Indiana", "Chad"], index=[10, 20])
+    frame = norm.to_frame(series, kinds={"state"})
+    assert list(frame.index) == [10, 20]
+    assert list(frame.columns) == ["name", "canonical", "country", "entity_id", "kind", "score",
+                                   "method"]
+    assert frame.loc[20, "country"] == "TCD"
+    assert pd.isna(frame.loc[10, "entity_id"])
+
+
+def test_resolve_many_equals_resolve_one_by_one() -> None:
+    """Batch results equal single results on generated names."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    norm = _shared()
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.lists(st.sampled_from(["China", "Chinese", "US", "us", "Jake Sulivan", "Congo", "",
+                                     "Beijing's", "Zimbabwe", "?"]), max_size=12))
+    def check(names: list[str]) -> None:
+        assert norm.resolve_many(names) == [norm.resolve(n) for n in names]
+
+    check()

@@ -139,6 +139,60 @@ class Normalizer:
             return None
         return cast("Resolution | None", result)
 
+    def resolve_many(
+        self,
+        names: Iterable[object],
+        *,
+        date: dt.date | str | None = None,
+        country: str | None = None,
+        kinds: Collection[EntityKind | str] | None = None,
+    ) -> list[Resolution | None]:
+        """Resolve a column of names (a list, NumPy array or pandas Series), in order.
+
+        Each distinct name is resolved once. Missing values (None, NaN, any non-str) give
+        None instead of an error, as data-frame columns hold them; other bad input raises as
+        in `resolve`.
+        """
+        seen: dict[str, Resolution | None] = {}
+        out: list[Resolution | None] = []
+        for value in names:
+            if not isinstance(value, str):
+                out.append(None)
+                continue
+            if value not in seen:
+                seen[value] = self.resolve(value, date=date, country=country, kinds=kinds)
+            out.append(seen[value])
+        return out
+
+    def to_frame(
+        self,
+        names: Iterable[object],
+        *,
+        date: dt.date | str | None = None,
+        country: str | None = None,
+        kinds: Collection[EntityKind | str] | None = None,
+    ) -> Any:
+        """A pandas DataFrame with one row per name: the name and its canonical name, country,
+        entity id, kind, score and method (empty where unresolved). Needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            msg = "to_frame() needs pandas: pip install 'diplonorm[frames]'"
+            raise ImportError(msg) from exc
+        values = list(names)
+        results = self.resolve_many(values, date=date, country=country, kinds=kinds)
+        columns: dict[str, list[object]] = {
+            "name": values,
+            "canonical": [r.canonical if r else None for r in results],
+            "country": [r.country if r else None for r in results],
+            "entity_id": [r.entity_id if r else None for r in results],
+            "kind": [r.kind.value if r else None for r in results],
+            "score": [r.score if r else None for r in results],
+            "method": [r.method if r else None for r in results],
+        }
+        index = getattr(names, "index", None)
+        return pd.DataFrame(columns, index=index if index is not None else None)
+
     def candidates(
         self,
         name: str,
