@@ -368,3 +368,31 @@ def test_resolve_many_equals_resolve_one_by_one() -> None:
         assert norm.resolve_many(names) == [norm.resolve(n) for n in names]
 
     check()
+
+
+def test_annotate_many_serial_and_in_worker_processes() -> None:
+    """annotate_many gives annotate's results in order, serially and with 2 spawned workers."""
+    norm = _shared()
+    texts = ["Beijing said no.", "Jake Sullivan met Wang Yi.", "nothing here", "The Kremlin agreed."]
+    texts = texts * 6
+    dates = ["2022-03-14"] * len(texts)
+    expected = [norm.annotate(t, date="2022-03-14") for t in texts]
+    assert list(norm.annotate_many(texts, dates=dates)) == expected
+    parallel = list(norm.annotate_many(texts, dates="2022-03-14", n_process=2, batch_size=5))
+    assert parallel == expected
+    assert parallel[1][0].resolution is not None
+    assert parallel[1][0].resolution.entity is norm.gazetteer.entity("person:jake-sullivan")
+    with pytest.raises(ValueError, match="n_process"):
+        list(norm.annotate_many(texts, n_process=0))
+
+
+def test_bundled_entities_pickle_as_references(norm: Normalizer) -> None:
+    """A state with names in 160 languages pickles by id; a user entity pickles in full."""
+    res = norm.resolve("China")
+    assert res is not None
+    data = pickle.dumps(res)
+    assert len(data) < 1_000
+    assert pickle.loads(data).entity is res.entity
+    local = norm.annotate("Russian Foreign Minister Ivan Petrovsky spoke.")
+    again = pickle.loads(pickle.dumps(local))
+    assert again == local

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -87,6 +88,22 @@ class Entity:
             out += [Alias(a, AliasKind.TRANSLATION, lang) for a in names]
         object.__setattr__(self, "alias_list", tuple(out))
 
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        """Pickle a bundled entity as a reference to the bundled data, others in full.
+
+        A state carries names in 160 languages; sending it between processes by id keeps
+        multiprocessing cheap.
+        """
+        if self.source.startswith("bundled-"):
+            from diplonorm.gazetteer.bundled import bundled_entity, bundled_gazetteer
+
+            if bundled_gazetteer().get(self.id) is self:
+                return (bundled_entity, (self.id,))
+        fields = {a.name: getattr(self, a.name) for a in attrs.fields(Entity) if a.init}
+        fields["names"] = {k: list(v) for k, v in self.names.items()}
+        fields["ids"] = dict(self.ids)
+        return (_entity_from_fields, (fields,))
+
     @property
     def wikidata(self) -> str | None:
         """The Wikidata QID when it is known, else None."""
@@ -100,6 +117,11 @@ class Entity:
     def all_aliases(self) -> tuple[Alias, ...]:
         """Every written form of the entity, the canonical name first (computed once)."""
         return self.alias_list
+
+
+def _entity_from_fields(fields: dict[str, Any]) -> Entity:
+    """Rebuild a pickled entity from its fields."""
+    return Entity(**fields)
 
 
 @attrs.frozen(slots=True, order=True)

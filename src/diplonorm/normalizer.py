@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from diplonorm.dates import coerce_date
@@ -238,6 +238,27 @@ class Normalizer:
             msg = f"text must be a str, not {type(text).__name__}"
             raise TypeError(msg)
         return self.annotator.annotate(text, coerce_date(date), _country_hint(country))
+
+    def annotate_many(
+        self,
+        texts: Iterable[str],
+        *,
+        dates: dt.date | str | Iterable[dt.date | str | None] | None = None,
+        country: str | None = None,
+        batch_size: int = 32,
+        n_process: int = 1,
+    ) -> Iterator[list[Mention]]:
+        """The mentions of each text, in input order, lazily.
+
+        `dates` is one date for all texts or an iterable aligned with them. With
+        `n_process > 1`, batches of `batch_size` texts go to worker processes started with
+        the spawn method; each worker loads the bundled data once.
+        """
+        from diplonorm.batch import annotate_many
+
+        return annotate_many(
+            self, texts, dates=dates, country=country, batch_size=batch_size, n_process=n_process
+        )
 
     def get(self, entity_id: str) -> Entity | None:
         """The entity with this id, or None."""

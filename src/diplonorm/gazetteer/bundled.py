@@ -8,6 +8,7 @@ import warnings
 
 from diplonorm.gazetteer.compiled import is_current, load_compiled, read_header, sources_digest
 from diplonorm.gazetteer.index import Gazetteer
+from diplonorm.model import Entity
 
 #: Folder of the bundled data files.
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
@@ -41,6 +42,11 @@ def bundled_gazetteer() -> Gazetteer:
         if not _cache:
             _cache.append(_load())
         return _cache[0]
+
+
+def bundled_entity(entity_id: str) -> Entity:
+    """An entity of the bundled gazetteer by id (how bundled entities are unpickled)."""
+    return bundled_gazetteer().entity(entity_id)
 
 
 def _load() -> Gazetteer:
