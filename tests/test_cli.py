@@ -150,3 +150,14 @@ def test_annotate_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> No
     status, _ = run("annotate", "/nonexistent/file.txt")
     assert status == 2
     assert "cannot read /nonexistent/file.txt" in capsys.readouterr().err
+
+
+def test_gazetteer_stats() -> None:
+    """stats prints counts by kind and source and the years office holders are known."""
+    status, text = run("gazetteer", "stats")
+    assert status == 0
+    lines = text.splitlines()
+    assert lines[0].startswith("entities: ")
+    assert "state 250" in lines[1]
+    assert "bundled-people" in lines[2]
+    assert "2022:" in lines[4]

@@ -158,6 +158,45 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _stats(args: argparse.Namespace, out: TextIO) -> int:
+    from collections import Counter
+
+    norm = Normalizer(args.gazetteer, include_bundled=not args.no_bundled)
+    gaz = norm.gazetteer
+    kinds: Counter[str] = Counter()
+    sources: Counter[str] = Counter()
+    states: Counter[str] = Counter()
+    for entity_id in gaz.entities:
+        entity = gaz.entity(entity_id)
+        kinds[entity.kind.value] += 1
+        sources[entity.source] += 1
+        if entity.kind.value != "state":
+            states[entity.country or "-"] += 1
+    years: Counter[int] = Counter()
+    for office in gaz.offices.values():
+        for tenure in office.tenures:
+            first = tenure.start.earliest.year if tenure.start else None
+            last = (
+                tenure.end.latest.year
+                if tenure.end
+                else (tenure.as_of.year if tenure.as_of else None)
+            )
+            if first is not None and last is not None:
+                years.update(range(max(first, 2000), last + 1))
+    print(
+        f"entities: {len(gaz)}; offices: {len(gaz.offices)}; alias keys: "
+        f"{len(gaz.alias_keys)}; conflicts: {len(gaz.conflicts)}",
+        file=out,
+    )
+    print("by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()), file=out)
+    print("by source: " + ", ".join(f"{k} {n}" for k, n in sources.most_common()), file=out)
+    top = ", ".join(f"{k} {n}" for k, n in states.most_common(args.top))
+    print(f"non-state entities by state (top {args.top}): {top}", file=out)
+    span = " ".join(f"{y}:{years[y]}" for y in sorted(years))
+    print(f"office holders known per year (since 2000): {span}", file=out)
+    return 0
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     gazetteer = load_gazetteer(args.files)
     print(f"ok: {len(gazetteer)} entities, {len(gazetteer.offices)} offices", file=out)
@@ -226,6 +265,19 @@ def _parser() -> argparse.ArgumentParser:
     val = gaz_commands.add_parser("validate", help="validate and merge gazetteer files")
     val.add_argument("files", nargs="+", metavar="FILE")
     val.set_defaults(run=_validate)
+    stats = gaz_commands.add_parser("stats", help="counts per kind, source, state and year")
+    stats.add_argument(
+        "--gazetteer", action="append", default=[], metavar="FILE", help="add a gazetteer file"
+    )
+    stats.add_argument("--no-bundled", action="store_true", help="do not load the bundled data")
+    stats.add_argument("--top", type=int, default=15, help="states to list")
+    stats.set_defaults(run=_stats)
+    imp = gaz_commands.add_parser(
+        "import-phoenix", help="convert the Phoenix/PETRARCH2 dictionaries to a gazetteer file"
+    )
+    from diplonorm.gazetteer.phoenix import configure_parser, run
+
+    configure_parser(imp).set_defaults(run=run)
     return parser
 
 
