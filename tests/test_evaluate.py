@@ -87,3 +87,25 @@ def test_accuracy_does_not_slide_back(norm: Normalizer, name: str) -> None:
     floors = FLOORS[name]
     assert report.detection["overall"].f1 >= floors["detection"], report.to_markdown()
     assert report.end_to_end["overall"].f1 >= floors["end_to_end"], report.to_markdown()
+
+
+def test_gold_without_id_accepts_the_same_name_but_not_a_guess(norm: Normalizer) -> None:
+    """A gold person outside the data is right if unresolved or named the same; an ambiguous
+    gold name is right only if left unresolved."""
+    from diplonorm.model import Entity, EntityKind, Resolution
+
+    gold = GoldMention(0, 5, "Congo", "state", "name", None, "Congo", None, ambiguous=True)
+    person = GoldMention(0, 9, "Kim Jong Un", "person", "name", None, "Kim Jong Un", "PRK")
+    kim = Entity("person:kim-jong-un", "Kim Jong Un", EntityKind.PERSON, "PRK")
+    other = Entity("person:kim-yo-jong", "Kim Yo Jong", EntityKind.PERSON, "PRK")
+    congo = norm.get("state:COD")
+    assert congo is not None
+    report = score([(GoldDocument("d", "Kim Jong Un", None, (person,)), [
+        Mention(0, 9, "Kim Jong Un", Resolution(kim, 100.0, "exact", "e"))])])
+    assert report.end_to_end["overall"].tp == 1
+    report = score([(GoldDocument("d", "Kim Jong Un", None, (person,)), [
+        Mention(0, 9, "Kim Jong Un", Resolution(other, 100.0, "exact", "e"))])])
+    assert report.end_to_end["overall"].tp == 0
+    report = score([(GoldDocument("d", "Congo", None, (gold,)), [
+        Mention(0, 5, "Congo", Resolution(congo, 70.0, "exact", "e"))])])
+    assert report.end_to_end["overall"].tp == 0

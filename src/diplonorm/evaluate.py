@@ -41,6 +41,7 @@ class GoldMention:
     entity_id: str | None
     canonical: str
     country: str | None
+    ambiguous: bool = False
 
 
 @attrs.frozen(slots=True)
@@ -161,6 +162,7 @@ def load_gold(path: str | Path) -> list[GoldDocument]:
                 entity_id=raw.get("entity_id"),
                 canonical=raw.get("canonical", raw["text"]),
                 country=raw.get("country"),
+                ambiguous=bool(raw.get("ambiguous", False)),
             )
             if text[mention.start : mention.end] != mention.text:
                 where = f"{mention.start}-{mention.end}"
@@ -173,12 +175,20 @@ def load_gold(path: str | Path) -> list[GoldDocument]:
 
 
 def _correct(gold: GoldMention, system: Mention) -> bool:
+    """Whether a system mention on a gold span names the gold entity.
+
+    A gold mention without an id names someone the bundled data lacked when it was
+    annotated: the system is right to leave it unresolved, or to name an entity (a
+    document-local actor, or one from a user gazetteer) with the same canonical name. An
+    ambiguous gold mention must stay unresolved.
+    """
     if gold.entity_id is not None:
         return system.entity_id == gold.entity_id
     if system.entity_id is None:
         return True
-    same_name = normalize(system.canonical or "") == normalize(gold.canonical)
-    return system.entity_id.startswith("local:") and same_name
+    if gold.ambiguous:
+        return False
+    return normalize(system.canonical or "") == normalize(gold.canonical)
 
 
 def score(documents: Iterable[tuple[GoldDocument, list[Mention]]]) -> Report:
