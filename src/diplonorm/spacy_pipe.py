@@ -59,25 +59,21 @@ def get_resolution(span: Span) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _resolution_of(span: Span) -> dict[str, Any] | None:
-    return get_resolution(span)
-
-
 def get_canonical(span: Span) -> str | None:
     """`span._.canonical`: the canonical name of the span's entity."""
-    data = _resolution_of(span)
+    data = get_resolution(span)
     return data.get("canonical") if data else None
 
 
 def get_country(span: Span) -> str | None:
     """`span._.country`: the ISO alpha-3 state of the span's entity."""
-    data = _resolution_of(span)
+    data = get_resolution(span)
     return data.get("country") if data else None
 
 
 def get_entity_id(span: Span) -> str | None:
     """`span._.entity_id`: the diplonorm id of the span's entity."""
-    data = _resolution_of(span)
+    data = get_resolution(span)
     return data.get("entity_id") if data else None
 
 
