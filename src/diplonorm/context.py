@@ -482,7 +482,7 @@ class DocumentContext:
 
     def _counterparts(self, mentions: list[Mention]) -> list[Mention]:
         keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
-        if "counterpart" not in keys and "counterparts" not in keys:
+        if "ounterpart" not in self.text and "OUNTERPART" not in self.text:
             return mentions
         by_end = {m.end: m for m in mentions}
         added = []
