@@ -149,6 +149,7 @@ def test_compiled_index_matches_the_sources(gaz: Gazetteer) -> None:
         assert compiled.entity(entity_id) == gaz.entity(entity_id)
     for key in ("US", "beijing", "congo", "nato"):
         assert compiled.lookup(key) == gaz.lookup(key)
+    assert compiled.alias_meta() == gaz.alias_meta()
 
 
 def test_states_file_is_reproducible() -> None:

@@ -15,8 +15,7 @@ from typing import Any
 
 import attrs
 
-from diplonorm.gazetteer.index import FROM_AMBIGUITY, Gazetteer, packed_list, unpack_ref
-from diplonorm.model import AliasKind
+from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.text import Tokens, token_arrays
 
 #: Longest phrase, in words, the detector tries.
@@ -49,24 +48,12 @@ class PhraseIndex:
     def __init__(self, gazetteer: Gazetteer, languages: Iterable[str] = ("en",)) -> None:
         self.languages = frozenset(languages)
         self.phrases: dict[str, tuple[str, bool]] = {}
-        store = gazetteer.store
-        for key, packed in gazetteer.alias_keys.items():
-            usable, capital = False, True
-            for ref in packed_list(packed):
-                index, position, kind = unpack_ref(ref)
-                if kind is AliasKind.TRANSLATION:
-                    alias = store.at(index).all_aliases()[position]
-                    if alias.lang.split("_")[0] not in self.languages:
-                        continue
-                    text = alias.text
-                elif position != FROM_AMBIGUITY:
-                    text = store.at(index).all_aliases()[position].text
-                else:
-                    text = gazetteer.ambiguities[key].alias
-                usable = True
-                capital = capital and _starts_capitalized(text)
+        for key, pairs in gazetteer.alias_meta().items():
+            usable = [
+                cap for lang, cap in pairs if not lang or lang.split("_")[0] in self.languages
+            ]
             if usable and len(key) > 1:
-                self.phrases[key] = (ALIAS, capital)
+                self.phrases[key] = (ALIAS, all(usable))
         for key in gazetteer.title_keys:
             self.phrases.setdefault(key, (TITLE, False))
         prefixes: set[str] = set()
@@ -122,15 +109,6 @@ def trie_pattern(capitalized: Iterable[str], any_case: Iterable[str]) -> re.Patt
     heads = [f"{re.escape(i)}(?i:{_trie(rests)})" for i, rests in sorted(by_initial.items())]
     lower = f"(?i:{_trie(uncased)})"
     return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join([*heads, lower])})(?![A-Za-z0-9])")
-
-
-def _starts_capitalized(alias: str) -> bool:
-    """True when the alias, without a leading "the", starts with an upper-case letter."""
-    words = alias.split()
-    while len(words) > 1 and words[0].casefold() == "the":
-        words = words[1:]
-    first = next((ch for ch in " ".join(words) if ch.isalpha()), "")
-    return first.isupper()
 
 
 def phrase_index(gazetteer: Gazetteer, languages: Iterable[str]) -> PhraseIndex:

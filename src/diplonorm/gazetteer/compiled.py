@@ -21,7 +21,7 @@ from diplonorm.gazetteer.index import Conflict, EntityStore, Gazetteer, PackedRe
 from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office, Tenure
 
 #: Bump when the format of the compiled file changes.
-COMPILED_VERSION = 1
+COMPILED_VERSION = 2
 #: Bump when `diplonorm.text.normalize` changes the keys it produces.
 NORMALIZER_VERSION = 1
 
@@ -74,7 +74,7 @@ def _office_record(office: Office) -> dict[str, Any]:
 
 
 def dump_compiled(gazetteer: Gazetteer, digest: str) -> str:
-    """The gazetteer as text: four JSON lines of indexes, then one JSON line per entity."""
+    """The gazetteer as text: five JSON lines of indexes, then one JSON line per entity."""
     store = gazetteer.store
     header = {
         "format": "diplonorm-compiled",
@@ -96,7 +96,8 @@ def dump_compiled(gazetteer: Gazetteer, digest: str) -> str:
         ],
     }
     offices = [_office_record(o) for o in gazetteer.offices.values()]
-    lines = [header, index, rest, offices]
+    meta = gazetteer.alias_meta()
+    lines = [header, index, rest, offices, [meta[k] for k in keys]]
     lines += [_entity_record(store.at(i)) for i in range(len(store))]
     return "\n".join(_dumps(line) for line in lines) + "\n"
 
@@ -188,7 +189,7 @@ def load_compiled(data: bytes) -> Gazetteer:
     ids = header["ids"]
     aliases: dict[str, PackedRefs] = dict(zip(keys, values, strict=True))
     return Gazetteer(
-        entities=EntityStore(ids, lines[4 : 4 + len(ids)], decode_entity),
+        entities=EntityStore(ids, lines[5 : 5 + len(ids)], decode_entity),
         offices=offices,
         ambiguities=ambiguities,
         aliases=aliases,
@@ -196,6 +197,7 @@ def load_compiled(data: bytes) -> Gazetteer:
         codes=header["codes"],
         sources=tuple(SourceInfo(**s) for s in header["sources"]),
         conflicts=tuple(Conflict(**c) for c in header["conflicts"]),
+        alias_meta=lines[4],
     )
 
 

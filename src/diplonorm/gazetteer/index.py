@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -132,6 +133,7 @@ class Gazetteer:
         "_derived_lock",
         "_entities",
         "_held_by",
+        "_meta_raw",
         "_offices",
         "_titles",
         "conflicts",
@@ -149,6 +151,7 @@ class Gazetteer:
         codes: Mapping[str, str] | None = None,
         sources: tuple[SourceInfo, ...] = (),
         conflicts: tuple[Conflict, ...] = (),
+        alias_meta: bytes | None = None,
     ) -> None:
         self._entities = entities
         self._offices = MappingProxyType(dict(offices))
@@ -165,6 +168,7 @@ class Gazetteer:
             for tenure in office.tenures:
                 held.setdefault(tenure.holder, []).append(office.id)
         self._held_by = MappingProxyType({k: tuple(dict.fromkeys(v)) for k, v in held.items()})
+        self._meta_raw = alias_meta
         self._derived: dict[object, object] = {}
         self._derived_lock = threading.RLock()
 
@@ -177,6 +181,14 @@ class Gazetteer:
             if key not in self._derived:
                 self._derived[key] = build(self)
             return self._derived[key]  # type: ignore[return-value]
+
+    def alias_meta(self) -> Mapping[str, list[list[Any]]]:
+        """For each alias key, one [language or "", capitalized] pair per entity it names.
+
+        Text detection needs only this, not the entities: the compiled index stores it, and
+        a gazetteer built from files computes it once from its entities.
+        """
+        return self.derived("alias-meta", _alias_meta)
 
     def __len__(self) -> int:
         return len(self._entities)
@@ -294,6 +306,37 @@ class Gazetteer:
     def states(self) -> Iterator[Entity]:
         """Every state entity."""
         return (e for e in self._entities.values() if e.kind is EntityKind.STATE)
+
+
+def _alias_meta(gazetteer: Gazetteer) -> dict[str, list[list[Any]]]:
+    raw = gazetteer._meta_raw
+    if raw is not None:
+        stored: list[list[list[Any]]] = json.loads(raw)
+        return dict(zip(gazetteer.alias_keys, stored, strict=True))
+    meta: dict[str, list[list[Any]]] = {}
+    store = gazetteer.store
+    for key, packed in gazetteer.alias_keys.items():
+        pairs = []
+        for ref in packed_list(packed):
+            index, position, kind = unpack_ref(ref)
+            if position == FROM_AMBIGUITY:
+                text, lang = gazetteer.ambiguities[key].alias, ""
+            else:
+                alias = store.at(index).all_aliases()[position]
+                text = alias.text
+                lang = alias.lang if kind is AliasKind.TRANSLATION else ""
+            pairs.append([lang, starts_capitalized(text)])
+        meta[key] = pairs
+    return meta
+
+
+def starts_capitalized(alias: str) -> bool:
+    """True when the alias, without a leading "the", starts with an upper-case letter."""
+    words = alias.split()
+    while len(words) > 1 and words[0].casefold() == "the":
+        words = words[1:]
+    first = next((ch for ch in " ".join(words) if ch.isalpha()), "")
+    return first.isupper()
 
 
 def code_index(entities: Iterable[Entity]) -> dict[str, str]:
