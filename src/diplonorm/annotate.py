@@ -17,6 +17,7 @@ import attrs
 from diplonorm.context import (
     COUNTERPART_WORDS,
     FAMILY_NAME_FIRST,
+    MODIFIER_GAP,
     ContextSettings,
     DocumentContext,
     surname_firsts,
@@ -28,8 +29,6 @@ from diplonorm.resolve.chain import ResolverChain
 from diplonorm.resolve.query import Query
 from diplonorm.text import Tokens, normalize
 
-#: Text allowed between a modifier and a title: white space, or a possessive ending.
-_MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
 #: Text allowed between a title and the name it introduces: white space or ", ".
 _NAME_GAP = re.compile(r"\s{1,3}|,\s{1,3}")
 #: Kinds of entities whose name can precede a title as its jurisdiction.
@@ -202,7 +201,7 @@ class Annotator:
             return False
         if previous.result.kind not in _MODIFIER_KINDS:
             return False
-        return bool(_MODIFIER_GAP.fullmatch(text, previous.cand.end, title.cand.start))
+        return bool(MODIFIER_GAP.fullmatch(text, previous.cand.end, title.cand.start))
 
     def _with_modifier(
         self,

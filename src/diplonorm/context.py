@@ -132,7 +132,8 @@ EVENT_NOUNS = frozenset(
 )
 _MOTION_ADVERBS = frozenset({"on", "off", "back", "straight", "directly", "later", "then"})
 _DATELINE = re.compile(r"\s*(?:\([^)]{1,40}\)\s*)?[-\u2013\u2014]")
-_MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
+#: Text allowed between a modifier and what it modifies: white space, or a possessive ending.
+MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
 _LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and|&)\s*")
 
 
@@ -498,7 +499,7 @@ class DocumentContext:
 
     def _modifier_before(self, by_end: dict[int, Mention], start: int) -> Mention | None:
         for end, m in by_end.items():
-            adjacent = end < start and _MODIFIER_GAP.fullmatch(self.text, end, start)
+            adjacent = end < start and MODIFIER_GAP.fullmatch(self.text, end, start)
             if adjacent and m.resolution is not None and m.resolution.kind is EntityKind.STATE:
                 return m
         return None
