@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from diplonorm.text import MAX_NAME_LENGTH, fold_case, is_acronym_key, normalize
+from diplonorm.text import MAX_NAME_LENGTH, fold_case, normalize
 from tests.strategies import any_text, name_like
 
 
@@ -50,8 +50,6 @@ def test_acronym_case_rules() -> None:
     assert normalize("NATO") == "NATO"
     assert normalize("Nato") == "nato"
     assert normalize("UNESCO") == "unesco"
-    assert is_acronym_key(normalize("U.S."))
-    assert not is_acronym_key(normalize("China"))
     assert fold_case(normalize("US")) == "us"
 
 

@@ -210,8 +210,3 @@ def normalize(text: str) -> str:
 def fold_case(key: str) -> str:
     """The fully casefolded form of a key, used when a case-sensitive lookup finds nothing."""
     return key.casefold()
-
-
-def is_acronym_key(key: str) -> bool:
-    """True when the key kept its case because it is a short all-caps acronym."""
-    return key != key.casefold()
