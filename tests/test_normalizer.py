@@ -352,7 +352,7 @@ def test_resolve_many_is_aligned_and_deduplicated(norm: Normalizer) -> None:
     frame = norm.to_frame(series, kinds={"state"})
     assert list(frame.index) == [10, 20]
     assert list(frame.columns) == ["name", "canonical", "country", "entity_id", "kind", "score",
-                                   "method"]
+                                   "method", "cameo"]
     assert frame.loc[20, "country"] == "TCD"
     assert pd.isna(frame.loc[10, "entity_id"])
 

@@ -197,6 +197,7 @@ class Office:
     single_holder: bool = True
     source: str = ""
     role: str | None = None
+    actor_code: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -243,6 +244,20 @@ class Resolution:
         """The entity's kind."""
         return self.entity.kind
 
+    @property
+    def cameo(self) -> str | None:
+        """The CAMEO actor code this answer carries, or None when the data has none.
+
+        Through an office: the office's code ("USAGOV"); a capital or seat of government
+        standing for its state: the government ("CHNGOV"); otherwise the entity's own code.
+        """
+        if self.office is not None and self.office.actor_code:
+            return self.office.actor_code
+        code = self.entity.cameo
+        if code and self.alias_kind is AliasKind.METONYM and self.entity.kind is EntityKind.STATE:
+            return code + "GOV"
+        return code
+
     def to_dict(self) -> dict[str, object]:
         """The resolution as plain JSON-serializable data."""
         return {
@@ -256,7 +271,7 @@ class Resolution:
             "matched": self.matched,
             "alias_kind": self.alias_kind.value if self.alias_kind else None,
             "office_id": self.office.id if self.office else None,
-            "cameo": self.entity.cameo,
+            "cameo": self.cameo,
             "wikidata": self.entity.wikidata,
         }
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
+from diplonorm.codes import Codes, codes_for
 from diplonorm.dates import coerce_date
 from diplonorm.gazetteer.bundled import bundled_gazetteer
 from diplonorm.gazetteer.index import Gazetteer
@@ -173,7 +174,7 @@ class Normalizer:
         kinds: Collection[EntityKind | str] | None = None,
     ) -> Any:
         """A pandas DataFrame with one row per name: the name and its canonical name, country,
-        entity id, kind, score and method (empty where unresolved). Needs pandas."""
+        entity id, kind, score, method and CAMEO code (empty where unresolved). Needs pandas."""
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -189,9 +190,15 @@ class Normalizer:
             "kind": [r.kind.value if r else None for r in results],
             "score": [r.score if r else None for r in results],
             "method": [r.method if r else None for r in results],
+            "cameo": [r.cameo if r else None for r in results],
         }
-        index = getattr(names, "index", None)
-        return pd.DataFrame(columns, index=index if index is not None else None)
+        index = names.index if isinstance(names, pd.Series) else None
+        return pd.DataFrame(columns, index=index)
+
+    def codes(self, resolution: Resolution, *, date: dt.date | str | None = None) -> Codes:
+        """ISO3, CAMEO actor code and Wikidata QID of an answer; a person answered by name
+        takes the code of the office held on `date` (or last held, without one)."""
+        return codes_for(resolution, self.gazetteer, coerce_date(date))
 
     def candidates(
         self,

@@ -26,7 +26,7 @@ from diplonorm.gazetteer.index import (
     unpack_ref,
 )
 from diplonorm.gazetteer.records import SourceFile, read_source
-from diplonorm.model import AliasKind, Ambiguity, Entity, Office
+from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office
 from diplonorm.text import normalize
 
 _FIELDS = {
@@ -221,7 +221,11 @@ class GazetteerBuilder:
         """Check cross-references and return the immutable, indexed gazetteer."""
         self._check_references()
         offices = {
-            oid: attrs.evolve(o, country=self._entities[o.jurisdiction].country)
+            oid: attrs.evolve(
+                o,
+                country=self._entities[o.jurisdiction].country,
+                actor_code=office_code(self._entities[o.jurisdiction], o.sector),
+            )
             for oid, o in self._offices.items()
         }
         self._offices = offices
@@ -241,6 +245,15 @@ class GazetteerBuilder:
             sources=tuple(self._sources),
             conflicts=tuple(self._conflicts),
         )
+
+
+def office_code(jurisdiction: Entity, sector: str) -> str | None:
+    """The CAMEO actor code of an office: its state's code plus the sector ("USA" + "GOV"),
+    or the code of the organization or body it belongs to ("IGOUNO"); None when unknown."""
+    code = jurisdiction.cameo
+    if code is None or jurisdiction.kind is not EntityKind.STATE or code.endswith(sector):
+        return code
+    return code + sector
 
 
 def load_gazetteer(paths: Iterable[str | Path], base: Gazetteer | None = None) -> Gazetteer:

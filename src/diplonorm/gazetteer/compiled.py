@@ -21,7 +21,7 @@ from diplonorm.gazetteer.index import Conflict, EntityStore, Gazetteer, PackedRe
 from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office, Tenure
 
 #: Bump when the format of the compiled file changes.
-COMPILED_VERSION = 2
+COMPILED_VERSION = 3
 #: Bump when `diplonorm.text.normalize` changes the keys it produces.
 NORMALIZER_VERSION = 1
 
@@ -175,6 +175,7 @@ def load_compiled(data: bytes) -> Gazetteer:
             single_holder=raw["single_holder"],
             source=raw["source"],
             role=raw.get("role"),
+            actor_code=raw.get("actor_code"),
         )
     ambiguities = {}
     for raw in rest["ambiguities"]:
