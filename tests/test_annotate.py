@@ -256,3 +256,13 @@ def test_pre_check_never_changes_the_result(text: str) -> None:
     assert [(m.start, m.end, m.entity_id) for m in quick] == [
         (m.start, m.end, m.entity_id) for m in full if m.end <= len(text)
     ]
+
+
+@pytest.mark.parametrize("text", ["China_China", "US_China talks", "Iran_Iraq"])
+def test_a_mention_never_splits_a_written_token(text: str) -> None:
+    """A token that normalizes to several words ("China_China") gives no overlapping parts."""
+    mentions = _shared().annotate(text)
+    assert all(m.text.strip("_") == m.text for m in mentions)
+    spans = [(m.start, m.end) for m in mentions]
+    assert len(spans) == len(set(spans))
+    assert not any("_" in m.text for m in mentions)

@@ -16,13 +16,13 @@ import attrs
 
 from diplonorm.context import (
     COUNTERPART_WORDS,
-    FAMILY_NAME_FIRST,
     MODIFIER_GAP,
     ContextSettings,
     DocumentContext,
     surname_firsts,
 )
 from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, phrase_index, trie_pattern
+from diplonorm.gazetteer.family import FAMILY_NAME_FIRST
 from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.model import Entity, EntityKind, Mention, Resolution
 from diplonorm.resolve.chain import ResolverChain

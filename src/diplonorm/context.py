@@ -22,15 +22,15 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
 from itertools import compress
 
 import attrs
 
+from diplonorm.gazetteer.family import family_keys
 from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.model import AliasKind, Entity, EntityKind, Mention, Office, Resolution, Tenure
-from diplonorm.text import Tokens, normalize
+from diplonorm.text import Tokens
 
 #: What to do with a capital or seat of government used as a place.
 LOCATION_POLICIES = ("drop", "keep")
@@ -95,10 +95,6 @@ _NEAR_MONTH = frozenset(
     }
 )
 COUNTERPART_WORDS = frozenset({"counterpart", "counterparts"})
-#: Family name first: persons of these states are "Xi", "Yang", "Kim" by their first word.
-FAMILY_NAME_FIRST = frozenset(
-    {"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "JPN", "VNM", "SGP", "KHM"}
-)
 #: A dateline at the start of a line: "GENEVA (Reuters) -", "OSAKA, Japan (Reuters) -".
 _DATELINE_LINE = re.compile(
     r"(?m)^[ \t]*[A-Z][A-Z.'\- ]+(?:,[ \t]+[A-Z][\w.\- ]+)?[ \t]*(?:\([^)\n]{1,40}\))?"
@@ -153,18 +149,6 @@ class ContextSettings:
             raise ValueError(msg)
 
 
-def surname_index(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
-    """Family-name keys of the gazetteer's persons, built once per gazetteer."""
-    index: dict[str, list[str]] = {}
-    for entity_id in gazetteer.entities:
-        if not entity_id.startswith("person:"):
-            continue
-        entity = gazetteer.entity(entity_id)
-        for key in _family_keys(entity):
-            index.setdefault(key, []).append(entity_id)
-    return {k: tuple(v) for k, v in index.items()}
-
-
 def surname_firsts(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
     """First words of the gazetteer's family names (see `_words_by_first`)."""
     return gazetteer.derived("surname-words", _words_by_first)
@@ -173,22 +157,10 @@ def surname_firsts(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
 def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
     """The gazetteer's family names as word lists, by first word (built once)."""
     out: dict[str, list[list[str]]] = {}
-    for name in gazetteer.derived("surnames", surname_index):
+    for name in gazetteer.family_index():
         words = name.split(" ")
         out.setdefault(words[0], []).append(words)
     return out
-
-
-@lru_cache(maxsize=8192)
-def _family_keys(entity: Entity) -> frozenset[str]:
-    """Keys of an entity's family name, computed once per entity."""
-    keys = set()
-    if entity.family_name:
-        keys.add(normalize(entity.family_name))
-    words = normalize(entity.name).split(" ")
-    if len(words) > 1:
-        keys.add(words[0] if entity.country in FAMILY_NAME_FIRST else words[-1])
-    return frozenset(k for k in keys if k)
 
 
 def holder_on(office: Office, day: dt.date | None) -> Tenure | None:
@@ -316,9 +288,9 @@ class DocumentContext:
         ]
         by_family: dict[str, list[tuple[Mention, Entity]]] = {}
         for m, entity in persons:
-            for key in _family_keys(entity):
+            for key in family_keys(entity):
                 by_family.setdefault(key, []).append((m, entity))
-        gazetteer_names = self.gazetteer.derived("surnames", surname_index)
+        gazetteer_names = self.gazetteer.family_index()
         by_first = surname_firsts(self.gazetteer)
         local_names = by_family.keys() - gazetteer_names.keys()
         if local_names:
@@ -402,7 +374,7 @@ class DocumentContext:
         last: int,
         key: str,
         by_family: dict[str, list[tuple[Mention, Entity]]],
-        gazetteer_names: dict[str, tuple[str, ...]],
+        gazetteer_names: Mapping[str, tuple[str, ...]],
     ) -> Mention | None:
         start, end = self.tokens.starts[i], self.tokens.ends[last]
         text = self.text[start:end]

@@ -166,12 +166,15 @@ class Detector:
     def _extend(self, text: str, tokens: Tokens, i: int, stop: int, fold: bool) -> Candidate | None:
         phrases, prefixes = self.index.phrases, self.index.prefixes
         starts, ends, keys = tokens
-        stop = min(stop, len(keys), i + MAX_PHRASE_WORDS)
+        if i and starts[i] == starts[i - 1]:
+            return None  # a match never starts inside a written token ("China_China")
+        n = len(keys)
+        stop = min(stop, n, i + MAX_PHRASE_WORDS)
         key = keys[i].casefold() if fold else keys[i]
         matches: list[tuple[int, str]] = []
         j = i
         while True:
-            if key in phrases:
+            if key in phrases and (j + 1 == n or starts[j + 1] != starts[j]):
                 matches.append((j, key))
             if key not in prefixes or j + 1 >= stop:
                 break

@@ -184,7 +184,10 @@ class DiplonormComponent:
         self._normalizer = None
 
     def initialize(
-        self, get_examples: Any = None, *, nlp: Language | None = None,
+        self,
+        get_examples: Any = None,
+        *,
+        nlp: Language | None = None,
         gazetteers: Sequence[str] = (),
     ) -> None:
         """Load user gazetteers given in `[initialize.components.diplonorm]`, then build."""

@@ -17,11 +17,12 @@ from typing import Any
 import attrs
 
 from diplonorm.dates import parse_partial_date
+from diplonorm.gazetteer.family import family_positions
 from diplonorm.gazetteer.index import Conflict, EntityStore, Gazetteer, PackedRefs, SourceInfo
 from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office, Tenure
 
 #: Bump when the format of the compiled file changes.
-COMPILED_VERSION = 3
+COMPILED_VERSION = 4
 #: Bump when `diplonorm.text.normalize` changes the keys it produces.
 NORMALIZER_VERSION = 1
 
@@ -94,6 +95,7 @@ def dump_compiled(gazetteer: Gazetteer, digest: str) -> str:
             {**attrs.asdict(a), "kind": a.kind.value, "key": key}
             for key, a in gazetteer.ambiguities.items()
         ],
+        "family": family_positions(store.at(i) for i in range(len(store))),
     }
     offices = [_office_record(o) for o in gazetteer.offices.values()]
     meta = gazetteer.alias_meta()
@@ -199,6 +201,7 @@ def load_compiled(data: bytes) -> Gazetteer:
         sources=tuple(SourceInfo(**s) for s in header["sources"]),
         conflicts=tuple(Conflict(**c) for c in header["conflicts"]),
         alias_meta=lines[4],
+        family=rest["family"],
     )
 
 

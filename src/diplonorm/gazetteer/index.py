@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from diplonorm.gazetteer.family import family_positions
 from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office
 from diplonorm.text import fold_case
 
@@ -132,6 +133,7 @@ class Gazetteer:
         "_derived",
         "_derived_lock",
         "_entities",
+        "_family_raw",
         "_held_by",
         "_meta_raw",
         "_offices",
@@ -152,6 +154,7 @@ class Gazetteer:
         sources: tuple[SourceInfo, ...] = (),
         conflicts: tuple[Conflict, ...] = (),
         alias_meta: bytes | None = None,
+        family: Mapping[str, list[int]] | None = None,
     ) -> None:
         self._entities = entities
         self._offices = MappingProxyType(dict(offices))
@@ -169,6 +172,7 @@ class Gazetteer:
                 held.setdefault(tenure.holder, []).append(office.id)
         self._held_by = MappingProxyType({k: tuple(dict.fromkeys(v)) for k, v in held.items()})
         self._meta_raw = alias_meta
+        self._family_raw = family
         self._derived: dict[object, object] = {}
         self._derived_lock = threading.RLock()
 
@@ -189,6 +193,13 @@ class Gazetteer:
         a gazetteer built from files computes it once from its entities.
         """
         return self.derived("alias-meta", _alias_meta)
+
+    def family_index(self) -> Mapping[str, tuple[str, ...]]:
+        """Family-name keys ("sullivan", "von der leyen") to the ids of persons carrying them.
+
+        The compiled index stores it, so partial names never decode every person.
+        """
+        return self.derived("family-index", _family_index)
 
     def __len__(self) -> int:
         return len(self._entities)
@@ -306,6 +317,14 @@ class Gazetteer:
     def states(self) -> Iterator[Entity]:
         """Every state entity."""
         return (e for e in self._entities.values() if e.kind is EntityKind.STATE)
+
+
+def _family_index(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
+    positions = gazetteer._family_raw
+    if positions is None:
+        positions = family_positions(gazetteer.store.at(i) for i in range(len(gazetteer.store)))
+    id_at = gazetteer.store.id_at
+    return {key: tuple(map(id_at, found)) for key, found in positions.items()}
 
 
 def _alias_meta(gazetteer: Gazetteer) -> dict[str, list[list[Any]]]:

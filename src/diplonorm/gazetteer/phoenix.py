@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from diplonorm.annotate import NAME_PARTICLES
-from diplonorm.context import FAMILY_NAME_FIRST
+from diplonorm.gazetteer.family import FAMILY_NAME_FIRST
 from diplonorm.text import normalize
 from diplonorm.validate import is_iso3
 

@@ -1,0 +1,36 @@
+"""Family names of persons: the keys a partial mention ("Sullivan", "Xi") is looked up by."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from diplonorm.model import Entity, EntityKind
+from diplonorm.text import normalize
+
+#: Family name first: persons of these states are "Xi", "Yang", "Kim" by their first word.
+FAMILY_NAME_FIRST = frozenset(
+    {"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "JPN", "VNM", "SGP", "KHM"}
+)
+
+
+@lru_cache(maxsize=8192)
+def family_keys(entity: Entity) -> frozenset[str]:
+    """Keys of an entity's family name: the recorded one and the name's first or last word."""
+    keys = set()
+    if entity.family_name:
+        keys.add(normalize(entity.family_name))
+    words = normalize(entity.name).split(" ")
+    if len(words) > 1:
+        keys.add(words[0] if entity.country in FAMILY_NAME_FIRST else words[-1])
+    return frozenset(k for k in keys if k)
+
+
+def family_positions(entities: Iterable[Entity]) -> dict[str, list[int]]:
+    """Family-name keys to the positions (in iteration order) of the persons carrying them."""
+    index: dict[str, list[int]] = {}
+    for position, entity in enumerate(entities):
+        if entity.kind is EntityKind.PERSON:
+            for key in sorted(family_keys(entity)):
+                index.setdefault(key, []).append(position)
+    return index
