@@ -74,5 +74,13 @@ def state(iso3: str, name: str, **extra: Any) -> dict[str, Any]:
 
 def an_office(*tenures: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """A single-title office record of the United States for test gazetteers."""
-    return {"type": "office", "id": "office:x", "name": "X", "jurisdiction": "state:USA",
-            "sector": "GOV", "titles": ["x"], "tenures": list(tenures), **extra}
+    return {
+        "type": "office",
+        "id": "office:x",
+        "name": "X",
+        "jurisdiction": "state:USA",
+        "sector": "GOV",
+        "titles": ["x"],
+        "tenures": list(tenures),
+        **extra,
+    }

@@ -238,10 +238,41 @@ def test_trie_pattern_case_rules() -> None:
 
 
 _ASCII_WORDS = st.lists(
-    st.sampled_from(["China", "china", "the", "Kremlin", "U.S.", "us", "said", "President",
-                     "prime", "minister", "Sullivan", "Jake", "counterpart", "Russian", "his",
-                     "security", "Security", "Council", "in", "Rome", "talks", ",", ".", "\n",
-                     "May", "8", "G7", "Holland", "Steve", "Ned", "Price"]),
+    st.sampled_from(
+        [
+            "China",
+            "china",
+            "the",
+            "Kremlin",
+            "U.S.",
+            "us",
+            "said",
+            "President",
+            "prime",
+            "minister",
+            "Sullivan",
+            "Jake",
+            "counterpart",
+            "Russian",
+            "his",
+            "security",
+            "Security",
+            "Council",
+            "in",
+            "Rome",
+            "talks",
+            ",",
+            ".",
+            "\n",
+            "May",
+            "8",
+            "G7",
+            "Holland",
+            "Steve",
+            "Ned",
+            "Price",
+        ]
+    ),
     max_size=25,
 ).map(" ".join)
 

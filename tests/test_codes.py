@@ -15,8 +15,13 @@ def test_office_code_joins_state_code_and_sector(write_gazetteer: WriteGazetteer
     path = write_gazetteer(
         state("USA", "United States", ids={"cameo": "USA"}),
         state("FRA", "France"),
-        {"type": "entity", "id": "org:un", "kind": "organization", "name": "United Nations",
-         "ids": {"cameo": "IGOUNO"}},
+        {
+            "type": "entity",
+            "id": "org:un",
+            "kind": "organization",
+            "name": "United Nations",
+            "ids": {"cameo": "IGOUNO"},
+        },
     )
     gaz = load_gazetteer([path])
     assert office_code(gaz.entity("state:USA"), "GOV") == "USAGOV"
@@ -38,8 +43,13 @@ def test_offices_carry_their_code_through_the_compiled_index(norm: Normalizer) -
 
 @pytest.mark.parametrize(
     ("name", "cameo"),
-    [("China", "CHN"), ("Chinese", "CHN"), ("Beijing", "CHNGOV"), ("the Kremlin", "RUSGOV"),
-     ("United Nations", "IGOUNO")],
+    [
+        ("China", "CHN"),
+        ("Chinese", "CHN"),
+        ("Beijing", "CHNGOV"),
+        ("the Kremlin", "RUSGOV"),
+        ("United Nations", "IGOUNO"),
+    ],
 )
 def test_resolution_cameo_of_states_metonyms_and_organizations(
     norm: Normalizer, name: str, cameo: str
@@ -89,14 +99,21 @@ def test_international_official_and_qid(norm: Normalizer) -> None:
 
 def test_no_code_is_said_not_invented(write_gazetteer: WriteGazetteer) -> None:
     """Data without CAMEO codes gives None and says so."""
-    path = write_gazetteer(state("USA", "United States"), person("ann-doe", "Ann Doe"),
-                           an_office({"holder": "person:ann-doe", "start": "2020", "end": None}))
+    path = write_gazetteer(
+        state("USA", "United States"),
+        person("ann-doe", "Ann Doe"),
+        an_office({"holder": "person:ann-doe", "start": "2020", "end": None}),
+    )
     norm = Normalizer([path], include_bundled=False)
     res = norm.resolve("Ann Doe")
     assert res is not None
     codes = norm.codes(res, date="2021-01-01")
-    assert codes.to_dict() == {"iso3": "USA", "cameo": None, "wikidata": None,
-                               "cameo_from": "none known"}
+    assert codes.to_dict() == {
+        "iso3": "USA",
+        "cameo": None,
+        "wikidata": None,
+        "cameo_from": "none known",
+    }
 
 
 def test_to_frame_has_a_cameo_column(norm: Normalizer) -> None:

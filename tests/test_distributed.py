@@ -10,8 +10,13 @@ from diplonorm.distributed import annotate_partition, annotate_record, worker_no
 RECORDS = [
     {"id": i, "text": text, "date": "2022-03-14"}
     for i, text in enumerate(
-        ["Beijing said no.", "Jake Sullivan met Yang Jiechi in Rome.", "nothing here",
-         "The Kremlin agreed; Sullivan did not."] * 5
+        [
+            "Beijing said no.",
+            "Jake Sullivan met Yang Jiechi in Rome.",
+            "nothing here",
+            "The Kremlin agreed; Sullivan did not.",
+        ]
+        * 5
     )
 ]
 
@@ -30,9 +35,12 @@ def test_dask_bag_on_a_local_cluster_equals_a_serial_run() -> None:
     db = pytest.importorskip("dask.bag")
     distributed = pytest.importorskip("distributed")
     serial = list(annotate_partition(RECORDS))
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster, distributed.Client(cluster):
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
         bag = db.from_sequence(RECORDS, npartitions=4)
         result = bag.map_partitions(annotate_partition).compute()
     assert list(result) == serial

@@ -73,8 +73,12 @@ def test_gold_files_are_consistent() -> None:
 def test_broken_gold_span_is_reported(tmp_path: Path) -> None:
     """A gold span that does not match its text names the file and line."""
     (tmp_path / "t.txt").write_text("China", encoding="utf-8")
-    line = {"id": "t", "source": "t.txt", "date": None, "mentions": [
-        {"start": 0, "end": 4, "text": "China", "kind": "state", "type": "name"}]}
+    line = {
+        "id": "t",
+        "source": "t.txt",
+        "date": None,
+        "mentions": [{"start": 0, "end": 4, "text": "China", "kind": "state", "type": "name"}],
+    }
     (tmp_path / "g.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"g.jsonl:1: gold span 0-4"):
         load_gold(tmp_path / "g.jsonl")
@@ -100,12 +104,30 @@ def test_gold_without_id_accepts_the_same_name_but_not_a_guess(norm: Normalizer)
     other = Entity("person:kim-yo-jong", "Kim Yo Jong", EntityKind.PERSON, "PRK")
     congo = norm.get("state:COD")
     assert congo is not None
-    report = score([(GoldDocument("d", "Kim Jong Un", None, (person,)), [
-        Mention(0, 9, "Kim Jong Un", Resolution(kim, 100.0, "exact", "e"))])])
+    report = score(
+        [
+            (
+                GoldDocument("d", "Kim Jong Un", None, (person,)),
+                [Mention(0, 9, "Kim Jong Un", Resolution(kim, 100.0, "exact", "e"))],
+            )
+        ]
+    )
     assert report.end_to_end["overall"].tp == 1
-    report = score([(GoldDocument("d", "Kim Jong Un", None, (person,)), [
-        Mention(0, 9, "Kim Jong Un", Resolution(other, 100.0, "exact", "e"))])])
+    report = score(
+        [
+            (
+                GoldDocument("d", "Kim Jong Un", None, (person,)),
+                [Mention(0, 9, "Kim Jong Un", Resolution(other, 100.0, "exact", "e"))],
+            )
+        ]
+    )
     assert report.end_to_end["overall"].tp == 0
-    report = score([(GoldDocument("d", "Congo", None, (gold,)), [
-        Mention(0, 5, "Congo", Resolution(congo, 70.0, "exact", "e"))])])
+    report = score(
+        [
+            (
+                GoldDocument("d", "Congo", None, (gold,)),
+                [Mention(0, 5, "Congo", Resolution(congo, 70.0, "exact", "e"))],
+            )
+        ]
+    )
     assert report.end_to_end["overall"].tp == 0

@@ -347,12 +347,22 @@ def test_resolve_many_is_aligned_and_deduplicated(norm: Normalizer) -> None:
     assert [r.country if r else None for r in results] == ["CHN", None, None, None, "CHN", "RUS"]
     assert results[0] is results[4]
     assert norm.resolve_many(np.array(["France", "Niger"])) == [
-        norm.resolve("France"), norm.resolve("Niger")]
+        norm.resolve("France"),
+        norm.resolve("Niger"),
+    ]
     series = pd.Series(["Indiana", "Chad"], index=[10, 20])
     frame = norm.to_frame(series, kinds={"state"})
     assert list(frame.index) == [10, 20]
-    assert list(frame.columns) == ["name", "canonical", "country", "entity_id", "kind", "score",
-                                   "method", "cameo"]
+    assert list(frame.columns) == [
+        "name",
+        "canonical",
+        "country",
+        "entity_id",
+        "kind",
+        "score",
+        "method",
+        "cameo",
+    ]
     assert frame.loc[20, "country"] == "TCD"
     assert pd.isna(frame.loc[10, "entity_id"])
 
@@ -365,8 +375,25 @@ def test_resolve_many_equals_resolve_one_by_one() -> None:
     norm = _shared()
 
     @settings(max_examples=100, deadline=None)
-    @given(st.lists(st.sampled_from(["China", "Chinese", "US", "us", "Jake Sulivan", "Congo", "",
-                                     "Beijing's", "Zimbabwe", "?"]), max_size=12))
+    @given(
+        st.lists(
+            st.sampled_from(
+                [
+                    "China",
+                    "Chinese",
+                    "US",
+                    "us",
+                    "Jake Sulivan",
+                    "Congo",
+                    "",
+                    "Beijing's",
+                    "Zimbabwe",
+                    "?",
+                ]
+            ),
+            max_size=12,
+        )
+    )
     def check(names: list[str]) -> None:
         assert norm.resolve_many(names) == [norm.resolve(n) for n in names]
 
@@ -376,7 +403,12 @@ def test_resolve_many_equals_resolve_one_by_one() -> None:
 def test_annotate_many_serial_and_in_worker_processes() -> None:
     """annotate_many gives annotate's results in order, serially and with 2 spawned workers."""
     norm = _shared()
-    texts = ["Beijing said no.", "Jake Sullivan met Wang Yi.", "nothing here", "The Kremlin agreed."]
+    texts = [
+        "Beijing said no.",
+        "Jake Sullivan met Wang Yi.",
+        "nothing here",
+        "The Kremlin agreed.",
+    ]
     texts = texts * 6
     dates = ["2022-03-14"] * len(texts)
     expected = [norm.annotate(t, date="2022-03-14") for t in texts]

@@ -92,8 +92,15 @@ def test_ents_are_written_only_on_request_with_filtering() -> None:
     nlp.add_pipe("diplonorm", config={"annotate_ents": True})
     doc = nlp(TEXT)
     texts = [e.text for e in doc.ents]
-    assert texts == ["U.S.", "Jake Sullivan", "Chinese", "Yang Jiechi", "Washington", "Beijing",
-                     "U.S.-China"]
+    assert texts == [
+        "U.S.",
+        "Jake Sullivan",
+        "Chinese",
+        "Yang Jiechi",
+        "Washington",
+        "Beijing",
+        "U.S.-China",
+    ]
     assert all(e.kb_id_ for e in doc.ents)
 
 
@@ -113,7 +120,10 @@ def test_per_document_date_picks_the_office_holder() -> None:
     """doc._.diplonorm_date changes who a title refers to."""
     nlp = spacy.blank("en")
     nlp.add_pipe("diplonorm")
-    texts = [("Britain's prime minister spoke.", "2018-10-08"), ("Britain's prime minister spoke.", "2020-01-01")]
+    texts = [
+        ("Britain's prime minister spoke.", "2018-10-08"),
+        ("Britain's prime minister spoke.", "2020-01-01"),
+    ]
     docs = []
     for text, date in texts:
         doc = nlp.make_doc(text)
@@ -141,7 +151,9 @@ def test_config_is_validated_and_coerced() -> None:
     assert "Kremlin" not in nlp.config.to_str()
 
 
-def test_to_disk_round_trip_with_user_gazetteer(tmp_path: Path, write_gazetteer: WriteGazetteer) -> None:
+def test_to_disk_round_trip_with_user_gazetteer(
+    tmp_path: Path, write_gazetteer: WriteGazetteer
+) -> None:
     """A saved pipeline loads with spacy.load and keeps the user gazetteer."""
     nlp = spacy.blank("en")
     pipe = nlp.add_pipe("diplonorm", config={"date": "2022-03-14"})
@@ -181,7 +193,9 @@ def test_docbin_round_trip_keeps_spans_and_resolutions() -> None:
     again = next(DocBin().from_bytes(data).get_docs(nlp.vocab))
     spans = again.spans["diplonorm"]
     assert [(s.text, s.kb_id_, s._.canonical) for s in spans] == [
-        ("NATO", "org:nato", "North Atlantic Treaty Organization"), ("Kremlin", "state:RUS", "Russia")]
+        ("NATO", "org:nato", "North Atlantic Treaty Organization"),
+        ("Kremlin", "state:RUS", "Russia"),
+    ]
 
 
 def test_user_vocabulary_and_tokenizer_are_untouched() -> None:
@@ -211,8 +225,9 @@ def test_n_process_under_spawn_equals_serial(tmp_path: Path) -> None:
     """
     script = tmp_path / "spawn_check.py"
     script.write_text(textwrap.dedent(code))
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False,
-                         timeout=300)
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=300
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True 20"
 
