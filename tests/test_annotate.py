@@ -223,18 +223,24 @@ def _shared() -> Normalizer:
     return _NORM[0]
 
 
-def test_trie_pattern_case_rules() -> None:
-    """Capitalized words need a capital first letter; any-case words match in any case."""
-    from diplonorm.detect import trie_pattern
+def test_word_trigger_case_rules() -> None:
+    """Capitalized words need a capital first letter; any-case words match in any case;
+    only whole words count, apostrophes and underscores split them."""
+    from diplonorm.detect import WordTrigger
 
-    pattern = trie_pattern(["china", "chad", "security"], ["president"])
-    assert pattern.search("Security Council") is not None
-    assert pattern.search("SECURITY") is not None
-    assert pattern.search("food security") is None
-    assert pattern.search("the President") is not None
-    assert pattern.search("the president") is not None
-    assert pattern.search("Chinatown") is None
-    assert pattern.search("Chad.") is not None
+    trigger = WordTrigger(["china", "chad", "security", "o'brien"], ["president"])
+    assert trigger("Security Council")
+    assert trigger("SECURITY")
+    assert not trigger("food security")
+    assert trigger("the President")
+    assert trigger("the president")
+    assert trigger("the PRESIDENT")
+    assert not trigger("Chinatown")
+    assert trigger("Chad.")
+    assert trigger("China's leaders")
+    assert trigger("US_China")
+    assert trigger("O'Brien's view")
+    assert not trigger("china and chad")
 
 
 _ASCII_WORDS = st.lists(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pycountry
 import pytest
 
+from diplonorm import Normalizer
 from diplonorm.gazetteer import bundled_gazetteer, load_gazetteer
 from diplonorm.gazetteer.bundled import COMPILED_FILE, DATA_DIR, bundled_paths
 from diplonorm.gazetteer.compiled import is_current, read_header, sources_digest
@@ -162,3 +163,95 @@ def test_states_file_is_reproducible() -> None:
     records, _report = build_states()
     committed = STATES_FILE.read_text(encoding="utf-8").splitlines()[1:]
     assert [json.loads(line) for line in committed] == records
+
+
+def _un_members() -> dict[str, str]:
+    """ISO3 code -> region of the 193 UN member states (data/curated/un_members.tsv)."""
+    out: dict[str, str] = {}
+    for line in (DATA / "curated" / "un_members.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            region, codes = line.split("\t")
+            out.update(dict.fromkeys(codes.split(), region))
+    return out
+
+
+def test_un_member_list_is_complete_and_valid() -> None:
+    """193 distinct members, each a valid ISO 3166-1 code."""
+    members = _un_members()
+    assert len(members) == 193
+    assert all(pycountry.countries.get(alpha_3=code) for code in members)
+
+
+def test_every_un_member_has_its_leaders_and_foreign_minister(gaz: Gazetteer) -> None:
+    """Head of state (a governor-general in Commonwealth realms), foreign minister, and a
+    head of government unless the head of state heads the government; each with a holder."""
+    roles: dict[str, set[str]] = {}
+    for office in gaz.offices.values():
+        national = gaz.entity(office.jurisdiction).kind is EntityKind.STATE
+        if national and office.country and office.role and office.tenures:
+            roles.setdefault(office.country, set()).add(office.role)
+    for code in _un_members():
+        have = roles.get(code, set())
+        assert have & {"head_of_state", "governor_general"}, code
+        assert "foreign_minister" in have, code
+
+
+def test_the_full_gazetteer_is_large(gaz: Gazetteer) -> None:
+    """The bundled data covers decades of news: >= 25,000 entities, >= 60,000 alias keys,
+    officials of every region, Phoenix actors next to curated ones."""
+    assert len(gaz) >= 25_000
+    assert len(gaz.alias_keys) >= 60_000
+    assert len(gaz.offices) >= 600
+    sources = {s.name for s in gaz.sources}
+    assert {"phoenix", "bundled-officials-europe", "bundled-officials-americas"} <= sources
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day", "entity_id"),
+    [
+        ("the British prime minister", "2018-10-08", "person:theresa-may"),
+        ("the British prime minister", "2020-01-01", "person:boris-johnson"),
+        ("the Japanese prime minister", "2019-06-28", "person:shinzo-abe"),
+        ("the Japanese prime minister", "2022-06-01", "person:fumio-kishida"),
+        ("the Brazilian president", "2020-06-01", "person:jair-bolsonaro"),
+        ("the Brazilian president", "2023-06-01", "person:luiz-inacio-lula-da-silva"),
+        ("the Kenyan president", "2020-06-01", "person:uhuru-kenyatta"),
+        ("the Kenyan president", "2023-06-01", "person:william-ruto"),
+        ("the German chancellor", "2019-05-01", "person:angela-merkel"),
+        ("the German chancellor", "2023-05-01", "person:olaf-scholz"),
+        ("the Indian prime minister", "2020-01-01", "person:narendra-modi"),
+        ("the French foreign minister", "2018-06-01", "person:jean-yves-le-drian"),
+        ("the Nigerian president", "2016-06-01", "person:muhammadu-buhari"),
+        ("the Canadian prime minister", "2017-06-01", "person:justin-trudeau"),
+        ("the South Korean president", "2018-04-27", "person:moon-jae-in"),
+        ("the Ukrainian foreign minister", "2022-04-01", "person:dmytro-kuleba"),
+        ("the Italian prime minister", "2023-01-01", "person:giorgia-meloni"),
+    ],
+)
+def test_modern_officials_by_date(norm: Normalizer, phrase: str, day: str, entity_id: str) -> None:
+    """Role phrases resolve to the holder on the date, from the curated officials."""
+    res = norm.resolve(phrase, date=day)
+    assert res is not None
+    assert res.entity_id == entity_id
+    assert res.office is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "entity_id", "cameo"),
+    [
+        ("Hamid Karzai", "person:phoenix-hamid-karzai", "AFGELI"),
+        ("Hosni Mubarak", "person:phoenix-hosni-mubarak", "EGYELI"),
+        ("Free Syrian Army", "org:phoenix-free-syrian-army", "SYRREB"),
+        ("Mossad", "body:phoenix-mossad", "ISRSPY"),
+        ("General Electric", "org:phoenix-general-electric", "MNCUSA"),
+        ("Jack Lew", "person:phoenix-jack-lew", "USAELI"),
+    ],
+)
+def test_phoenix_actors_resolve_with_their_codes(
+    norm: Normalizer, name: str, entity_id: str, cameo: str
+) -> None:
+    """Imported actors answer by name with their (corrected) current CAMEO code."""
+    res = norm.resolve(name)
+    assert res is not None
+    assert (res.entity_id, res.cameo) == (entity_id, cameo)
+    assert "[phoenix]" in res.evidence

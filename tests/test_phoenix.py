@@ -523,17 +523,28 @@ def test_records_pass_diplonorm_validation(converted: Any) -> None:
 
 
 def test_person_record(converted: Any) -> None:
-    """A person has a cased name, ISO3 country, CAMEO id, family name and dated codes note."""
-    records, _, _ = converted
+    """A person has a cased name, ISO3 country, CAMEO id, family name and dated codes note;
+    the bare family name is reported and left to the partial-name rules, not an alias."""
+    records, problems, _ = converted
     putin = one(records, "person:phoenix-vladimir-putin")
     assert putin["kind"] == "person"
     assert putin["name"] == "Vladimir Putin"
     assert putin["country"] == "RUS"
     assert putin["ids"] == {"cameo": "RUSGOV"}
     assert putin["family_name"] == "Putin"
-    assert putin["aliases"] == ["Putin", "President Putin"]
+    assert putin["aliases"] == ["President Putin"]
+    assert any("one-word name 'Putin' of a person left out" in p.message for p in problems)
     assert "CAMEO RUSELI 1970-01-01..1999-08-09; RUSGOV 2008-05-08.." in putin["note"]
     assert "RUSELI otherwise" in putin["note"]
+
+
+def test_initialism_of_a_person_is_an_abbreviation() -> None:
+    """A person's initialism ("JFK") is kept as an abbreviation, not dropped with bare names."""
+    text = "JOHN_F._KENNEDY_  # CountryInfo.txt\n+JFK\n+KENNEDY\n\t[USAGOV 610120-631122]\n\t[USAELI]\n"
+    records = list(convert(actors_of(text, "Phoenix.Countries.actors.txt")).records)
+    jfk = one(records, "person:phoenix-john-f-kennedy")
+    assert jfk["abbreviations"] == ["JFK"]
+    assert "aliases" not in jfk
 
 
 def test_government_synonyms_of_a_person_go_to_the_note(converted: Any) -> None:
@@ -664,6 +675,33 @@ def test_known_gazetteer_names_are_not_taken_over(tmp_path: Path) -> None:
     assert merged.conflicts == ()
 
 
+def test_office_titles_of_the_known_gazetteer_are_not_bodies() -> None:
+    """ "US_AMBASSADOR_TO_THE_UNITED_NATIONS" names a post the known gazetteer has as a title:
+    it is skipped (and reported), so the office and its holder answer instead."""
+    known_records: list[dict[str, Any]] = [
+        {"type": "entity", "id": "state:USA", "kind": "state", "name": "United States",
+         "country": "USA"},
+        {"type": "office", "id": "office:usa:un", "name": "US ambassador to the UN",
+         "jurisdiction": "state:USA", "sector": "GOV",
+         "titles": ["ambassador to the united nations"]},
+    ]  # fmt: skip
+    known = GazetteerBuilder().add(parse_source(render(known_records), "known.jsonl")).build()
+    text = (
+        "US_AMBASSADOR_TO_THE_UNITED_NATIONS_\n\t[USAGOV]\n"
+        "US_ARMY_\n+US_AMBASSADOR_TO_THE_UNITED_NATIONS_OFFICE\n+AMERICAN_ARMY\n\t[USAMIL]\n"
+        "US_MISSION_\n+AMBASSADOR_TO_THE_UNITED_NATIONS\n\t[USAGOV]\n"
+    )
+    result = convert(actors_of(text), known=known)
+    assert [r["name"] for r in result.records] == ["US Army", "US Mission"]
+    assert result.records[0]["aliases"] == [
+        "US Ambassador to the United Nations Office",
+        "American Army",
+    ]
+    assert "aliases" not in result.records[1]
+    assert result.skipped == {"role or office title, not an actor": 1}
+    assert any("office title of the known gazetteer" in p.message for p in result.problems)
+
+
 # --- import -----------------------------------------------------------------------------------
 
 
@@ -727,3 +765,12 @@ def test_import_of_the_real_dictionaries(tmp_path: Path) -> None:
     assert sum(1 for p in report.problems if p.field == "bytes") == 2
     putin = gazetteer.entity("person:phoenix-vladimir-putin")
     assert putin.cameo == "RUSGOV"
+
+
+def test_person_with_a_one_word_name_is_skipped_and_reported() -> None:
+    """A regnal or single name ("ABDULLAH_") would match every Abdullah: reported, skipped."""
+    text = "ABDULLAH_  # CountryInfo.txt\n\t[SAUGOV 050801-150123]\n\t[SAUELI]\n"
+    result = convert(actors_of(text, "Phoenix.Countries.actors.txt"))
+    assert not [r for r in result.records if r["kind"] == "person"]
+    assert result.skipped.get("person with a one-word name") == 1
+    assert any("has a one-word name" in p.message for p in result.problems)

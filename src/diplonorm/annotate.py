@@ -21,7 +21,7 @@ from diplonorm.context import (
     DocumentContext,
     surname_firsts,
 )
-from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, phrase_index, trie_pattern
+from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, WordTrigger, phrase_index
 from diplonorm.gazetteer.family import FAMILY_NAME_FIRST
 from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.model import Entity, EntityKind, Mention, Resolution
@@ -119,7 +119,7 @@ class Annotator:
             capitalized |= set(surname_firsts(self.gazetteer))
             any_case |= COUNTERPART_WORDS
         #: For ASCII text: a quick test that any phrase can occur at all (see `annotate`).
-        self._trigger = trie_pattern(
+        self._trigger = WordTrigger(
             (w for w in capitalized if w.isascii() and _WORDLIKE.fullmatch(w)),
             (w for w in any_case if w.isascii() and _WORDLIKE.fullmatch(w)),
         )
@@ -167,7 +167,7 @@ class Annotator:
     def _maybe(self, text: str) -> bool:
         """False when ASCII text holds no word that can begin a phrase, family name or
         counterpart, nor a dotted abbreviation: then there is nothing to find."""
-        return bool(self._trigger.search(text) or _DOTTED.search(text))
+        return self._trigger(text) or _DOTTED.search(text) is not None
 
     def _resolve(
         self,

@@ -130,6 +130,8 @@ _MOTION_ADVERBS = frozenset({"on", "off", "back", "straight", "directly", "later
 _DATELINE = re.compile(r"\s*(?:\([^)]{1,40}\)\s*)?[-\u2013\u2014]")
 #: Text allowed between a modifier and what it modifies: white space, or a possessive ending.
 MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
+#: Between a noun and a name in apposition: "counterpart Dmytro Kuleba", "counterpart, Kuleba".
+_APPOSITION_GAP = re.compile(r",?[ \t]{1,3}")
 _LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and|&)\s*")
 
 
@@ -161,6 +163,18 @@ def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
         words = name.split(" ")
         out.setdefault(words[0], []).append(words)
     return out
+
+
+def _document_cues(mentions: Sequence[Mention]) -> frozenset[str]:
+    """What the document mentions: the ISO3 codes of its states and the ids of its entities
+    (a bare family name is read as an official only of a state or body the text names)."""
+    cues: set[str] = set()
+    for m in mentions:
+        if m.resolution is not None:
+            cues.add(m.resolution.entity_id)
+            if m.resolution.kind is EntityKind.STATE and m.resolution.country:
+                cues.add(m.resolution.country)
+    return frozenset(cues)
 
 
 def holder_on(office: Office, day: dt.date | None) -> Tenure | None:
@@ -299,6 +313,7 @@ class DocumentContext:
                 words = name.split(" ")
                 by_first[words[0]] = [*by_first.get(words[0], []), words]
         coverage = self._coverage(mentions)
+        cues = _document_cues(mentions)
         keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
         added: list[Mention] = []
         after = 0
@@ -314,7 +329,9 @@ class DocumentContext:
             if key in MONTHS and self._looks_like_a_date(i):
                 continue
             last = i + len(found) - 1
-            mention = self._link_partial(i, last, key, by_family, gazetteer_names)
+            if self._name_goes_on(last):
+                continue
+            mention = self._link_partial(i, last, key, by_family, gazetteer_names, cues)
             if mention is not None:
                 added.append(mention)
                 after = last + 1
@@ -375,6 +392,7 @@ class DocumentContext:
         key: str,
         by_family: dict[str, list[tuple[Mention, Entity]]],
         gazetteer_names: Mapping[str, tuple[str, ...]],
+        cues: frozenset[str],
     ) -> Mention | None:
         start, end = self.tokens.starts[i], self.tokens.ends[last]
         text = self.text[start:end]
@@ -410,14 +428,30 @@ class DocumentContext:
                 tuple(self._candidate(e) for e in entities.values()),
                 note,
             )
-        return self._from_gazetteer(start, end, text, gazetteer_names.get(key, ()))
+        return self._from_gazetteer(start, end, text, gazetteer_names.get(key, ()), cues)
+
+    def _name_goes_on(self, last: int) -> bool:
+        """True when a capitalized word follows the name ("Simon Lewis", "Antonio Denti"):
+        the word is then the first name of someone else, not a partial name."""
+        starts, ends, keys = self.tokens
+        following = last + 1
+        if following >= len(keys) or self.text[ends[last] : starts[following]] != " ":
+            return False
+        return self.text[starts[following]].isupper()
 
     def _from_gazetteer(
-        self, start: int, end: int, text: str, ids: tuple[str, ...]
+        self, start: int, end: int, text: str, ids: tuple[str, ...], cues: frozenset[str]
     ) -> Mention | None:
         holding = []
+        distinctive = len(ids) == 1
         for entity_id in ids:
             for office in self.gazetteer.offices_held_by(entity_id):
+                if (
+                    not distinctive
+                    and office.country not in cues
+                    and office.jurisdiction not in cues
+                ):
+                    continue
                 tenure = holder_on(office, self.date)
                 if tenure is not None and tenure.holder == entity_id:
                     if self.date is None and (tenure.end is not None or tenure.end_unknown):
@@ -429,9 +463,15 @@ class DocumentContext:
         entity_id, office, tenure = holding[0]
         entity = self.gazetteer.entity(entity_id)
         when = f"on {self.date}" if self.date else "now (no date given)"
+        which = (
+            "the only gazetteer person of that name, in office"
+            if distinctive
+            else "the only gazetteer person of that name in office"
+        )
+        where = "" if distinctive else " of a state or organization the document mentions"
         evidence = (
-            f"partial name {text!r}: the only gazetteer person of that name in office {when}: "
-            f"{entity.name}, {office.name} ({tenure.describe()})"
+            f"partial name {text!r}: {which} {when}{where}: {entity.name}, {office.name} "
+            f"({tenure.describe()})"
         )
         return self._person(start, end, entity, 70.0, evidence, office)
 
@@ -458,16 +498,25 @@ class DocumentContext:
         if "ounterpart" not in self.text and "OUNTERPART" not in self.text:
             return mentions
         by_end = {m.end: m for m in mentions}
+        by_start = {m.start: m for m in mentions}
         added = []
         for i, key in enumerate(keys):
             if key not in COUNTERPART_WORDS or i == 0:
                 continue
+            if self._named_after(by_start, ends[i]):
+                continue  # "his Ukrainian counterpart Dmytro Kuleba": the name is the mention
             modifier = self._modifier_before(by_end, starts[i])
             if modifier is None or modifier.country is None:
                 continue
             mention = self._counterpart(mentions, modifier, starts[i], ends[i])
             added.append(mention)
         return mentions + added
+
+    def _named_after(self, by_start: dict[int, Mention], end: int) -> bool:
+        """True when a person's name follows the word directly ("counterpart Dmytro Kuleba")."""
+        gap = _APPOSITION_GAP.match(self.text, end)
+        following = by_start.get(gap.end()) if gap else None
+        return following is not None and following.label is EntityKind.PERSON
 
     def _modifier_before(self, by_end: dict[int, Mention], start: int) -> Mention | None:
         for end, m in by_end.items():

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import compress
-from typing import Any
 
 import attrs
 
@@ -76,39 +75,43 @@ class PhraseIndex:
         )
 
 
-def _trie(words: Iterable[str]) -> str:
-    """The words as a regex of nested groups, so a match tries few branches per character."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = "(?:" + "|".join(alts) + ")" if len(alts) > 1 or "" in node else alts[0]
-        return body + ("?" if "" in node else "")
-
-    return emit(trie) or "(?!)"
+#: An ASCII word for `WordTrigger`; apostrophes are split off afterwards ("China's").
+_ASCII_WORD = re.compile(r"[A-Za-z0-9']+")
 
 
-def trie_pattern(capitalized: Iterable[str], any_case: Iterable[str]) -> re.Pattern[str]:
-    """A regex matching, as whole ASCII words, the `capitalized` words only with a capital
-    first letter ("Security", "SECURITY", not "security") and the `any_case` words in any case.
+class WordTrigger:
+    """A quick test for ASCII text: does any word that can begin a phrase occur at all?
+
+    `capitalized` words (lower case) count only with a capital first letter ("Security",
+    "SECURITY", not "security"); `any_case` words count in any case. Built from two sets,
+    so it costs nothing to build however large the gazetteer.
     """
-    by_initial: dict[str, list[str]] = {}
-    uncased = list(any_case)
-    for word in capitalized:
-        if word[:1].isalpha():
-            by_initial.setdefault(word[0].upper(), []).append(word[1:])
-        else:
-            uncased.append(word)
-    heads = [f"{re.escape(i)}(?i:{_trie(rests)})" for i, rests in sorted(by_initial.items())]
-    lower = f"(?i:{_trie(uncased)})"
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join([*heads, lower])})(?![A-Za-z0-9])")
+
+    __slots__ = ("any_case", "capitalized")
+
+    def __init__(self, capitalized: Iterable[str], any_case: Iterable[str]) -> None:
+        self.capitalized = frozenset(w.lower() for w in capitalized)
+        self.any_case = frozenset(w.lower() for w in any_case)
+
+    def __call__(self, text: str) -> bool:
+        """True when the ASCII text holds one of the words as a whole word."""
+        capitalized, any_case = self.capitalized, self.any_case
+        for token in set(_ASCII_WORD.findall(text)):
+            for word in _word_forms(token):
+                folded = word.lower()
+                if folded in any_case or (word[:1].isupper() and folded in capitalized):
+                    return True
+        return False
+
+
+def _word_forms(token: str) -> Iterable[str]:
+    """The token and, when it holds apostrophes, every run of its parts ("China's": "China")."""
+    if "'" not in token:
+        return (token,)
+    parts = token.split("'")
+    return {
+        "'".join(parts[i:j]) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)
+    } - {""}
 
 
 def phrase_index(gazetteer: Gazetteer, languages: Iterable[str]) -> PhraseIndex:

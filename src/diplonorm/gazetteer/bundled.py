@@ -12,13 +12,25 @@ from diplonorm.model import Entity
 
 #: Folder of the bundled data files.
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
-#: The bundled source files in precedence order (later files win).
+#: The file generated from the Phoenix/PETRARCH2 dictionaries by the build script.
+PHOENIX_FILE = "phoenix.jsonl"
+#: The bundled source files in precedence order (later files win). The Phoenix import
+#: leaves out what the curated files know, so no file overrides another.
 BUNDLED_FILES = (
     "states.jsonl",
+    PHOENIX_FILE,
     "organizations.jsonl",
     "government_bodies.jsonl",
     "people.jsonl",
     "offices.jsonl",
+    "officials/africa-east-south.jsonl",
+    "officials/africa-north-west.jsonl",
+    "officials/americas.jsonl",
+    "officials/east-asia-pacific.jsonl",
+    "officials/europe.jsonl",
+    "officials/g20-security.jsonl",
+    "officials/international.jsonl",
+    "officials/west-south-central-asia.jsonl",
 )
 #: The compiled index built from them by `python -m diplonorm.gazetteer.build`.
 COMPILED_FILE = "bundled.index.json"

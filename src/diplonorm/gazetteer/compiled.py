@@ -18,11 +18,18 @@ import attrs
 
 from diplonorm.dates import parse_partial_date
 from diplonorm.gazetteer.family import family_positions
-from diplonorm.gazetteer.index import Conflict, EntityStore, Gazetteer, PackedRefs, SourceInfo
+from diplonorm.gazetteer.index import (
+    Conflict,
+    EntityStore,
+    Gazetteer,
+    OfficeStore,
+    PackedRefs,
+    SourceInfo,
+)
 from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office, Tenure
 
 #: Bump when the format of the compiled file changes.
-COMPILED_VERSION = 4
+COMPILED_VERSION = 5
 #: Bump when `diplonorm.text.normalize` changes the keys it produces.
 NORMALIZER_VERSION = 1
 
@@ -75,7 +82,8 @@ def _office_record(office: Office) -> dict[str, Any]:
 
 
 def dump_compiled(gazetteer: Gazetteer, digest: str) -> str:
-    """The gazetteer as text: five JSON lines of indexes, then one JSON line per entity."""
+    """The gazetteer as text: seven lines of indexes (see `load_compiled`), then one JSON
+    line per entity."""
     store = gazetteer.store
     header = {
         "format": "diplonorm-compiled",
@@ -88,20 +96,33 @@ def dump_compiled(gazetteer: Gazetteer, digest: str) -> str:
         "codes": dict(gazetteer.codes),
     }
     keys = list(gazetteer.alias_keys)
-    index = [keys, [gazetteer.alias_keys[k] for k in keys]]
+    bad = next((k for k in keys if "\t" in k or "\n" in k), None)
+    if bad is not None:
+        msg = f"alias key {bad!r} holds a tab or newline; normalize() never makes one"
+        raise ValueError(msg)
+    values = [gazetteer.alias_keys[k] for k in keys]
     rest = {
         "titles": {k: list(v) for k, v in gazetteer.title_keys.items()},
         "ambiguities": [
             {**attrs.asdict(a), "kind": a.kind.value, "key": key}
             for key, a in gazetteer.ambiguities.items()
         ],
-        "family": family_positions(store.at(i) for i in range(len(store))),
+        "multi": {str(i): list(v) for i, v in enumerate(values) if not isinstance(v, int)},
+        "held_by": {k: list(v) for k, v in gazetteer.held_by.items()},
     }
     offices = [_office_record(o) for o in gazetteer.offices.values()]
     meta = gazetteer.alias_meta()
-    lines = [header, index, rest, offices, [meta[k] for k in keys]]
-    lines += [_entity_record(store.at(i)) for i in range(len(store))]
-    return "\n".join(_dumps(line) for line in lines) + "\n"
+    lines = [
+        _dumps(header),
+        "\t".join(keys),
+        "\t".join(str(v) if isinstance(v, int) else "-1" for v in values),
+        _dumps(rest),
+        _dumps(offices),
+        _dumps([meta[k] for k in keys]),
+        _dumps(family_positions(store.at(i) for i in range(len(store)))),
+    ]
+    lines += [_dumps(_entity_record(store.at(i))) for i in range(len(store))]
+    return "\n".join(lines) + "\n"
 
 
 def _dumps(value: object) -> str:
@@ -158,27 +179,39 @@ def read_header(data: bytes) -> dict[str, Any]:
     return header
 
 
+def decode_office(raw: dict[str, Any]) -> Office:
+    """One office from its compiled record."""
+    return Office(
+        id=raw["id"],
+        name=raw["name"],
+        jurisdiction=raw["jurisdiction"],
+        country=raw["country"],
+        sector=raw["sector"],
+        titles=tuple(raw["titles"]),
+        tenures=tuple(_tenure(t) for t in raw["tenures"]),
+        single_holder=raw["single_holder"],
+        source=raw["source"],
+        role=raw.get("role"),
+        actor_code=raw.get("actor_code"),
+    )
+
+
+#: Lines of a compiled file: header, alias keys (tab-separated), packed references
+#: (tab-separated ints, -1 where a key names several entities: see "multi"), the other
+#: indexes, offices, alias detection data, family names; then one line per entity.
+_HEADER, _KEYS, _VALUES, _REST, _OFFICES, _META, _FAMILY, _ENTITIES = range(8)
+
+
 def load_compiled(data: bytes) -> Gazetteer:
-    """Rebuild a Gazetteer from `dump_compiled` output (UTF-8 bytes); entities decode lazily."""
+    """Rebuild a Gazetteer from `dump_compiled` output (UTF-8 bytes). Entities, offices,
+    alias detection data and family names are decoded only when first needed."""
     lines = data.split(b"\n")
-    header = json.loads(lines[0])
-    keys, values = json.loads(lines[1])
-    rest = json.loads(lines[2])
-    offices = {}
-    for raw in json.loads(lines[3]):
-        offices[raw["id"]] = Office(
-            id=raw["id"],
-            name=raw["name"],
-            jurisdiction=raw["jurisdiction"],
-            country=raw["country"],
-            sector=raw["sector"],
-            titles=tuple(raw["titles"]),
-            tenures=tuple(_tenure(t) for t in raw["tenures"]),
-            single_holder=raw["single_holder"],
-            source=raw["source"],
-            role=raw.get("role"),
-            actor_code=raw.get("actor_code"),
-        )
+    header = json.loads(lines[_HEADER])
+    keys = lines[_KEYS].decode("utf-8").split("\t") if lines[_KEYS] else []
+    values: list[PackedRefs] = list(map(int, lines[_VALUES].split(b"\t"))) if keys else []
+    rest = json.loads(lines[_REST])
+    for position, refs in rest["multi"].items():
+        values[int(position)] = tuple(refs)
     ambiguities = {}
     for raw in rest["ambiguities"]:
         ambiguities[raw["key"]] = Ambiguity(
@@ -190,18 +223,18 @@ def load_compiled(data: bytes) -> Gazetteer:
             kind=AliasKind(raw["kind"]),
         )
     ids = header["ids"]
-    aliases: dict[str, PackedRefs] = dict(zip(keys, values, strict=True))
     return Gazetteer(
-        entities=EntityStore(ids, lines[5 : 5 + len(ids)], decode_entity),
-        offices=offices,
+        entities=EntityStore(ids, lines[_ENTITIES : _ENTITIES + len(ids)], decode_entity),
+        offices=OfficeStore(lines[_OFFICES], decode_office),
+        held_by={k: tuple(v) for k, v in rest["held_by"].items()},
         ambiguities=ambiguities,
-        aliases=aliases,
+        aliases=dict(zip(keys, values, strict=True)),
         titles={k: tuple(v) for k, v in rest["titles"].items()},
         codes=header["codes"],
         sources=tuple(SourceInfo(**s) for s in header["sources"]),
         conflicts=tuple(Conflict(**c) for c in header["conflicts"]),
-        alias_meta=lines[4],
-        family=rest["family"],
+        alias_meta=lines[_META],
+        family=lines[_FAMILY],
     )
 
 

@@ -118,6 +118,46 @@ class EntityStore(Mapping[str, Entity]):
         return len(self._ids)
 
 
+class OfficeStore(Mapping[str, Office]):
+    """Offices by id, read from their stored JSON on first access and built one by one."""
+
+    __slots__ = ("_decode", "_items", "_lock", "_raw")
+
+    def __init__(self, raw: bytes, decode: Callable[[dict[str, Any]], Office]) -> None:
+        self._raw = raw
+        self._decode = decode
+        self._items: dict[str, Office | dict[str, Any]] | None = None
+        self._lock = threading.Lock()
+
+    def _all(self) -> dict[str, Office | dict[str, Any]]:
+        items = self._items
+        if items is None:
+            with self._lock:
+                if self._items is None:
+                    self._items = {r["id"]: r for r in json.loads(self._raw)}
+                items = self._items
+        return items
+
+    def __getitem__(self, office_id: str) -> Office:
+        items = self._all()
+        item = items[office_id]
+        if isinstance(item, Office):
+            return item
+        office = self._decode(item)
+        with self._lock:
+            items[office_id] = office
+        return office
+
+    def __contains__(self, office_id: object) -> bool:
+        return office_id in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 class Gazetteer:
     """Entities, offices and their indexes, built once and never changed.
 
@@ -154,10 +194,13 @@ class Gazetteer:
         sources: tuple[SourceInfo, ...] = (),
         conflicts: tuple[Conflict, ...] = (),
         alias_meta: bytes | None = None,
-        family: Mapping[str, list[int]] | None = None,
+        family: bytes | None = None,
+        held_by: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._entities = entities
-        self._offices = MappingProxyType(dict(offices))
+        self._offices: Mapping[str, Office] = (
+            offices if isinstance(offices, OfficeStore) else MappingProxyType(dict(offices))
+        )
         self._ambiguities = MappingProxyType(dict(ambiguities))
         self._aliases = MappingProxyType(aliases)
         self._titles = MappingProxyType(dict(titles))
@@ -166,11 +209,13 @@ class Gazetteer:
         if codes is None:
             codes = code_index(entities.values())
         self._codes = MappingProxyType(dict(codes))
-        held: dict[str, list[str]] = {}
-        for office in self._offices.values():
-            for tenure in office.tenures:
-                held.setdefault(tenure.holder, []).append(office.id)
-        self._held_by = MappingProxyType({k: tuple(dict.fromkeys(v)) for k, v in held.items()})
+        if held_by is None:
+            held: dict[str, list[str]] = {}
+            for office in self._offices.values():
+                for tenure in office.tenures:
+                    held.setdefault(tenure.holder, []).append(office.id)
+            held_by = {k: tuple(dict.fromkeys(v)) for k, v in held.items()}
+        self._held_by = MappingProxyType(dict(held_by))
         self._meta_raw = alias_meta
         self._family_raw = family
         self._derived: dict[object, object] = {}
@@ -305,6 +350,11 @@ class Gazetteer:
         """Offices that carry a normalized title."""
         return tuple(self._offices[o] for o in self._titles.get(key, ()))
 
+    @property
+    def held_by(self) -> Mapping[str, tuple[str, ...]]:
+        """Ids of the offices each entity has held, by entity id."""
+        return self._held_by
+
     def offices_held_by(self, entity_id: str) -> tuple[Office, ...]:
         """Offices in which the entity has a tenure."""
         return tuple(self._offices[o] for o in self._held_by.get(entity_id, ()))
@@ -320,8 +370,11 @@ class Gazetteer:
 
 
 def _family_index(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
-    positions = gazetteer._family_raw
-    if positions is None:
+    raw = gazetteer._family_raw
+    positions: dict[str, list[int]]
+    if raw is not None:
+        positions = json.loads(raw)
+    else:
         positions = family_positions(gazetteer.store.at(i) for i in range(len(gazetteer.store)))
     id_at = gazetteer.store.id_at
     return {key: tuple(map(id_at, found)) for key, found in positions.items()}

@@ -40,7 +40,7 @@ import attrs
 
 from diplonorm.annotate import NAME_PARTICLES
 from diplonorm.gazetteer.family import FAMILY_NAME_FIRST
-from diplonorm.text import normalize
+from diplonorm.text import fold_case, normalize
 from diplonorm.validate import is_iso3
 
 if TYPE_CHECKING:
@@ -1218,6 +1218,10 @@ def slug(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", folded.encode("ascii", "ignore").decode()))
 
 
+#: A person's initialism ("JFK"), kept as an abbreviation of the person.
+_INITIALISM = re.compile(r"[A-Z]{2,5}")
+
+
 def _richness(name: str) -> int:
     """How much a spelling keeps: hyphens, apostrophes, dots and letters beyond ASCII."""
     return sum(1 for ch in name if ch in "-'.\u2019" or ord(ch) > 0x7F)
@@ -1327,6 +1331,24 @@ class _Converter:
             msg += f"; read as {group.kind}, kept as {into.kind}"
         self.report(actor, actor.line, "phrase", msg)
 
+    def is_known_title(self, actor: Actor) -> bool:
+        """True when the name, with or without leading words ("US"), is an office title of
+        the known gazetteer: "US Ambassador to the United Nations" is a post, not a body."""
+        if not self.names_title(" ".join(actor.primary.words)):
+            return False
+        msg = f"{actor.primary.text} names an office title of the known gazetteer; skipped"
+        self.report(actor, actor.line, "phrase", msg)
+        return True
+
+    def names_title(self, text: str) -> bool:
+        """True when the text, or the text without up to three leading words, is an office
+        title of the known gazetteer ("German chancellor" ends in the title "chancellor")."""
+        if self.known is None:
+            return False
+        words = fold_case(normalize(text)).split(" ")
+        titles = self.known.title_keys
+        return any(" ".join(words[i:]) in titles for i in range(min(3, len(words) - 1) + 1))
+
     def groups(self, actors: Iterable[Actor]) -> list[_Group]:
         """Classify the actors, skip states and roles, and merge the duplicates: the same slug,
         or a name that is a synonym of an earlier actor of the same kind with the same codes."""
@@ -1336,7 +1358,7 @@ class _Converter:
             if kind == "state":
                 self.skip("state-level record (diplonorm has states from ISO 3166)")
                 continue
-            if kind == "role":
+            if kind == "role" or (kind != "person" and self.is_known_title(actor)):
                 self.skip("role or office title, not an actor")
                 continue
             group = self.group(actor, kind)
@@ -1383,6 +1405,7 @@ class _Converter:
         seen = {key}
         aliases: list[tuple[str, Phrase, Actor]] = []
         governments: list[str] = []
+        initialisms: list[str] = []
         for text, phrase, actor in group.phrases:
             key = normalize(text)
             if key in seen:
@@ -1390,6 +1413,20 @@ class _Converter:
             seen.add(key)
             if kind == "person" and NOT_PERSON_NAME_WORDS & set(_upper_words(phrase)):
                 governments.append(text)
+                continue
+            if kind != "person" and self.names_title(text):
+                msg = f"synonym {text!r} names an office title of the known gazetteer; left out"
+                self.report(actor, phrase.line, "synonym", msg)
+                continue
+            if kind == "person" and (" " not in key or len(text.split()) == 1):
+                if _INITIALISM.fullmatch(text):
+                    initialisms.append(text)
+                else:
+                    msg = (
+                        f"one-word name {text!r} of a person left out: a bare family name "
+                        "is resolved by the partial-name rules, with the document as evidence"
+                    )
+                    self.report(actor, phrase.line, "synonym", msg)
                 continue
             if len(text) > _MAX_ALIAS:
                 self.report(actor, phrase.line, "synonym", "phrase too long; left out")
@@ -1405,6 +1442,8 @@ class _Converter:
         }
         if kind == "person":
             record["family_name"] = family_name(name, home)
+        if initialisms:
+            record["abbreviations"] = initialisms
         if cameo:
             record["ids"] = {"cameo": cameo}
         record["note"] = self.note(group, merged, governments)
@@ -1431,6 +1470,14 @@ class _Converter:
         for group in self.groups(actors):
             record, aliases = self.record(group)
             first = group.actors[0]
+            if record["kind"] == "person" and len(record["name"].split()) == 1:
+                msg = (
+                    f"person {record['name']!r} has a one-word name, which would match every "
+                    "mention of the word (a first name, a regnal name); record skipped"
+                )
+                self.report(first, first.line, "name", msg)
+                self.skip("person with a one-word name")
+                continue
             key = normalize(record["name"])
             known = self.known.refs(key) if self.known is not None else ()
             if known:
@@ -1604,15 +1651,23 @@ def render(records: Iterable[Mapping[str, Any]], header: Mapping[str, Any] = HEA
 
 
 def import_phoenix(
-    directory: str | Path, output: str | Path, *, known: Gazetteer | None = None
+    directory: str | Path,
+    output: str | Path,
+    *,
+    known: Gazetteer | None = None,
+    corrections: str | Path | None = None,
 ) -> ImportReport:
     """Read the dictionaries in `directory` and write one validated gazetteer to `output`;
-    with `known` (e.g. `bundled_gazetteer()`), names and aliases it has are left out."""
+    with `known` (e.g. `bundled_gazetteer()`), names and aliases it has are left out; with a
+    `corrections` file, its fixes are applied first (see `diplonorm.gazetteer.corrections`)."""
+    from diplonorm.gazetteer.corrections import apply_corrections, read_corrections
     from diplonorm.gazetteer.records import parse_source
 
     started = time.perf_counter()
     parses, agents = read_dictionaries(directory)
     actors = [actor for parse in parses for actor in parse.actors]
+    if corrections is not None:
+        actors = apply_corrections(actors, read_corrections(corrections), str(corrections))
     lexicon = Lexicon.build(actors, agents.agents if agents else ())
     result = convert(actors, lexicon=lexicon, known=known)
     data = render(result.records)
@@ -1648,6 +1703,11 @@ def configure_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     parser.add_argument(
         "--problems", action="store_true", help="list every problem, not only their kinds"
     )
+    parser.add_argument(
+        "--corrections",
+        metavar="FILE",
+        help="JSON Lines file of fixes to apply first (open ranges that ended)",
+    )
     return parser
 
 
@@ -1658,7 +1718,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         from diplonorm.gazetteer.bundled import bundled_gazetteer
 
         known = bundled_gazetteer()
-    report = import_phoenix(args.directory, args.output, known=known)
+    report = import_phoenix(args.directory, args.output, known=known, corrections=args.corrections)
     print(report.summary(), file=out)
     if args.problems:
         for problem in report.problems:
