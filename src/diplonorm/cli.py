@@ -7,8 +7,11 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
+from diplonorm import output
+from diplonorm.dates import coerce_date
 from diplonorm.errors import DiplonormError
 from diplonorm.gazetteer.builder import load_gazetteer
 from diplonorm.model import Mention, Resolution
@@ -84,24 +87,109 @@ def _progress(done: int, total: int, stream: TextIO) -> None:
 
 
 def _annotate(args: argparse.Namespace, out: TextIO) -> int:
+    fmt = args.format or ("jsonl" if args.output_dir else "table")
+    if args.output_dir:
+        if fmt not in output.FORMATS:
+            msg = f"--output-dir writes jsonl or parquet files, not {fmt}"
+            raise ValueError(msg)
+        if args.output:
+            msg = "-o/--output and --output-dir cannot be used together"
+            raise ValueError(msg)
+    elif fmt == "parquet":
+        msg = "--format parquet needs --output-dir DIR (Parquet is not written to stdout)"
+        raise ValueError(msg)
     norm = Normalizer(
         args.gazetteer, include_bundled=not args.no_bundled, languages=tuple(args.languages)
     )
+    coerce_date(args.date)  # a bad date fails before any work, not in a worker
+    if args.output_dir:
+        return _annotate_to_dir(args, norm, "parquet" if fmt == "parquet" else "jsonl")
     inputs = _read_inputs(args.files)
     show = args.progress if args.progress is not None else sys.stderr.isatty() and len(inputs) > 1
     documents = []
-    for done, (name, text) in enumerate(inputs, start=1):
-        mentions = norm.annotate(text, date=args.date, country=args.country)
+    annotated = norm.annotate_many(
+        (text for _name, text in inputs),
+        dates=args.date,
+        country=args.country,
+        batch_size=1,
+        n_process=args.workers,
+    )
+    for done, ((name, text), mentions) in enumerate(zip(inputs, annotated, strict=True), 1):
         documents.append((name, text, mentions))
         if show:
             _progress(done, len(inputs), sys.stderr)
     target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
     try:
         render = {"table": _render_table, "jsonl": _render_jsonl, "html": _render_html}
-        render[args.format](documents, args.date, target)
+        render[fmt](documents, args.date, target)
     finally:
         if args.output:
             target.close()
+    return 0
+
+
+def _output_name(path: str, fmt: str) -> str:
+    """The output file name of an input: its name with the extension replaced by `fmt`'s."""
+    return f"{Path(path).stem}.{fmt}"
+
+
+def _annotate_to_dir(args: argparse.Namespace, norm: Normalizer, fmt: output.Format) -> int:
+    """Write one row file per input into the output directory, skipping finished ones."""
+    if not args.files or "-" in args.files:
+        msg = "--output-dir needs input files (standard input has no name to derive one from)"
+        raise ValueError(msg)
+    if fmt == "parquet":
+        try:
+            output.arrow_schema()
+        except ImportError as exc:
+            raise ValueError(str(exc)) from None
+    for path in args.files:
+        if not os.path.isfile(path) or not os.access(path, os.R_OK):
+            msg = f"cannot read {path}: not a readable file"
+            raise ValueError(msg)
+    directory = Path(args.output_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"cannot create output directory {directory}: {exc.strerror or exc}"
+        raise ValueError(msg) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        msg = f"output directory {directory} is not writable"
+        raise ValueError(msg)
+    targets: dict[Path, str] = {}
+    for path in dict.fromkeys(args.files):
+        target = directory / _output_name(path, fmt)
+        if target in targets:
+            msg = f"{targets[target]} and {path} would both be written to {target}; rename one"
+            raise ValueError(msg)
+        targets[target] = path
+    todo = [(p, t) for t, p in targets.items() if args.overwrite or not t.exists()]
+    skipped = len(targets) - len(todo)
+    if skipped:
+        print(
+            f"diplonorm: skipping {skipped} of {len(targets)} files whose output exists "
+            "(--overwrite redoes them)",
+            file=sys.stderr,
+        )
+    show = args.progress if args.progress is not None else sys.stderr.isatty() and len(todo) > 1
+    texts = (_read_inputs([path])[0][1] for path, _target in todo)
+    annotated = norm.annotate_many(
+        texts, dates=args.date, country=args.country, batch_size=1, n_process=args.workers
+    )
+    rows = 0
+    for done, ((path, target), mentions) in enumerate(zip(todo, annotated, strict=True), 1):
+        found = output.mention_rows(mentions, doc_id=path, normalizer=norm, date=args.date)
+        try:
+            rows += output.write_rows(found, target, fmt)
+        except OSError as exc:
+            msg = f"cannot write {target}: {exc.strerror or exc}"
+            raise ValueError(msg) from None
+        if show:
+            _progress(done, len(todo), sys.stderr)
+    print(
+        f"diplonorm: wrote {len(todo)} files ({rows} mentions) to {directory}, skipped {skipped}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -205,6 +293,18 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: an int of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"must be a positive integer, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="diplonorm", description="Normalize the actors and states of diplomatic news."
@@ -229,9 +329,29 @@ def _parser() -> argparse.ArgumentParser:
     ann.add_argument("--date", help="document date (YYYY-MM-DD) for office holders")
     ann.add_argument("--country", help="ISO alpha-3 state that bare titles refer to")
     ann.add_argument(
-        "--format", choices=("table", "jsonl", "html"), default="table", help="output format"
+        "--format",
+        choices=("table", "jsonl", "html", "parquet"),
+        default=None,
+        help="output format (default: table; jsonl with --output-dir)",
     )
     ann.add_argument("-o", "--output", metavar="OUT", help="write to OUT instead of stdout")
+    ann.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="write one file of mention rows per input into DIR (jsonl or parquet)",
+    )
+    ann.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="with --output-dir, redo inputs whose output already exists",
+    )
+    ann.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="annotate in N worker processes (default: 1)",
+    )
     ann.add_argument(
         "--language",
         dest="languages",
@@ -295,6 +415,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        print(f"diplonorm: error: {exc}", file=sys.stderr)
+        return 2
     return status
 
 
