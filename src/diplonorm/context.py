@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from itertools import compress
 
 import attrs
@@ -151,17 +151,35 @@ class ContextSettings:
             raise ValueError(msg)
 
 
+def holder_families(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """Family-name keys of the persons who hold or held an office, with their ids: the only
+    persons a bare family name can name without the document giving the full name."""
+    return gazetteer.derived("holder-families", _holder_families)
+
+
+def _holder_families(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
+    held = gazetteer.held_by
+    out: dict[str, tuple[str, ...]] = {}
+    for key, ids in gazetteer.family_index().items():
+        holders = tuple(i for i in ids if i in held)
+        if holders:
+            out[key] = holders
+    return out
+
+
 def surname_firsts(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
-    """First words of the gazetteer's family names (see `_words_by_first`)."""
+    """First words of the office holders' family names (see `_words_by_first`)."""
     return gazetteer.derived("surname-words", _words_by_first)
 
 
 def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
-    """The gazetteer's family names as word lists, by first word (built once)."""
+    """The office holders' family names as word lists, by first word (built once)."""
     out: dict[str, list[list[str]]] = {}
-    for name in gazetteer.family_index():
+    for name in holder_families(gazetteer):
         words = name.split(" ")
         out.setdefault(words[0], []).append(words)
+    for options in out.values():
+        options.sort(key=len, reverse=True)
     return out
 
 
@@ -175,6 +193,34 @@ def _document_cues(mentions: Sequence[Mention]) -> frozenset[str]:
             if m.resolution.kind is EntityKind.STATE and m.resolution.country:
                 cues.add(m.resolution.country)
     return frozenset(cues)
+
+
+_Holding = tuple[tuple[str, Office, Tenure], ...]
+
+
+def _in_office(gazetteer: Gazetteer, key: str, day: dt.date | None) -> _Holding:
+    """The persons with a family-name key who hold an office on the day (without a day:
+    who hold one now), with the office and tenure; memoized per gazetteer, bounded."""
+    memo: dict[tuple[str, dt.date | None], _Holding] = gazetteer.derived("in-office", _new_memo)
+    hit = memo.get((key, day))
+    if hit is not None:
+        return hit
+    found = []
+    for entity_id in holder_families(gazetteer).get(key, ()):
+        for office in gazetteer.offices_held_by(entity_id):
+            tenure = holder_on(office, day)
+            if tenure is not None and tenure.holder == entity_id:
+                if day is None and (tenure.end is not None or tenure.end_unknown):
+                    continue
+                found.append((entity_id, office, tenure))
+    if len(memo) >= 65536:
+        memo.clear()
+    memo[(key, day)] = result = tuple(found)
+    return result
+
+
+def _new_memo(_gazetteer: Gazetteer) -> dict[tuple[str, dt.date | None], _Holding]:
+    return {}
 
 
 def holder_on(office: Office, day: dt.date | None) -> Tenure | None:
@@ -205,6 +251,9 @@ class DocumentContext:
         self.date = date
         self.country = country
         self.settings = settings
+        #: What the document mentions (see `_document_cues`), computed when first needed.
+        self._cues: frozenset[str] | None = None
+        self._mentions_for_cues: list[Mention] = []
 
     def apply(self, mentions: list[Mention]) -> list[Mention]:
         """The mentions after every context rule, in text order."""
@@ -216,7 +265,7 @@ class DocumentContext:
             mentions = self._counterparts(mentions)
         if self.settings.role_nominals:
             mentions = self._role_nominals(mentions)
-        return sorted(mentions, key=lambda m: (m.start, m.end))
+        return sorted(mentions, key=_span_key)
 
     # -- token helpers -------------------------------------------------------------------
 
@@ -293,36 +342,43 @@ class DocumentContext:
     # -- 2. partial names ----------------------------------------------------------------
 
     def _partial_names(self, mentions: list[Mention]) -> list[Mention]:
-        persons = [
-            (m, m.resolution.entity)
-            for m in mentions
-            if m.resolution is not None
-            and m.resolution.kind is EntityKind.PERSON
-            and m.role == "name"
-        ]
         by_family: dict[str, list[tuple[Mention, Entity]]] = {}
-        for m, entity in persons:
-            for key in family_keys(entity):
-                by_family.setdefault(key, []).append((m, entity))
-        gazetteer_names = self.gazetteer.family_index()
+        for m in mentions:
+            res = m.resolution
+            if res is not None and m.role == "name" and res.entity.kind is EntityKind.PERSON:
+                for key in family_keys(res.entity):
+                    by_family.setdefault(key, []).append((m, res.entity))
         by_first = surname_firsts(self.gazetteer)
-        local_names = by_family.keys() - gazetteer_names.keys()
-        if local_names:
-            by_first = dict(by_first)
-            for name in local_names:
-                words = name.split(" ")
-                by_first[words[0]] = [*by_first.get(words[0], []), words]
+        local: dict[str, list[list[str]]] = {}
+        holders = holder_families(self.gazetteer)
+        for name in [k for k in by_family if k not in holders]:
+            words = name.split(" ")
+            local.setdefault(words[0], list(by_first.get(words[0], []))).append(words)
+        for options in local.values():
+            options.sort(key=len, reverse=True)
         coverage = self._coverage(mentions)
-        cues = _document_cues(mentions)
+        self._cues = None
+        self._mentions_for_cues = mentions
         keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
+        n = len(keys)
+        hits = list(compress(range(n), map(by_first.__contains__, keys)))
+        if local:  # repeats are skipped below
+            hits += compress(range(n), map(local.__contains__, keys))
+            hits.sort()
         added: list[Mention] = []
         after = 0
-        for i in compress(range(len(keys)), map(by_first.__contains__, keys)):
-            if i < after or not self.text[starts[i]].isupper():
+        text = self.text
+        covered_starts, covered_ends = coverage
+        for i in hits:
+            start = starts[i]
+            if i < after or not text[start].isupper():
                 continue
-            if self._is_covered(coverage, starts[i], ends[i]):
-                continue
-            found = self._name_at(i, by_first[keys[i]], coverage)
+            after = i + 1
+            j = bisect_left(covered_starts, ends[i])
+            if j and covered_ends[j - 1] > start:
+                continue  # inside a mention already found
+            options = local.get(keys[i]) or by_first[keys[i]]
+            found = self._name_at(i, options, coverage)
             if found is None:
                 continue
             key = " ".join(found)
@@ -331,18 +387,21 @@ class DocumentContext:
             last = i + len(found) - 1
             if self._name_goes_on(last):
                 continue
-            mention = self._link_partial(i, last, key, by_family, gazetteer_names, cues)
+            mention = self._link_partial(i, last, key, by_family)
             if mention is not None:
                 added.append(mention)
                 after = last + 1
-        return mentions + added
+        if not added:
+            return mentions
+        return sorted(mentions + added, key=_span_key)
 
     def _name_at(
         self, i: int, options: list[list[str]], coverage: tuple[list[int], list[int]]
     ) -> list[str] | None:
-        """The longest family name (one or more words) written at token i."""
+        """The longest family name (one or more words) written at token i; `options` are
+        sorted longest first."""
         starts, ends, keys = self.tokens
-        for words in sorted(options, key=len, reverse=True):
+        for words in options:
             last = i + len(words) - 1
             if last >= len(keys) or keys[i : last + 1] != words:
                 continue
@@ -391,8 +450,6 @@ class DocumentContext:
         last: int,
         key: str,
         by_family: dict[str, list[tuple[Mention, Entity]]],
-        gazetteer_names: Mapping[str, tuple[str, ...]],
-        cues: frozenset[str],
     ) -> Mention | None:
         start, end = self.tokens.starts[i], self.tokens.ends[last]
         text = self.text[start:end]
@@ -428,7 +485,7 @@ class DocumentContext:
                 tuple(self._candidate(e) for e in entities.values()),
                 note,
             )
-        return self._from_gazetteer(start, end, text, gazetteer_names.get(key, ()), cues)
+        return self._from_gazetteer(start, end, text, key)
 
     def _name_goes_on(self, last: int) -> bool:
         """True when a capitalized word follows the name ("Simon Lewis", "Antonio Denti"):
@@ -439,24 +496,19 @@ class DocumentContext:
             return False
         return self.text[starts[following]].isupper()
 
-    def _from_gazetteer(
-        self, start: int, end: int, text: str, ids: tuple[str, ...], cues: frozenset[str]
-    ) -> Mention | None:
-        holding = []
-        distinctive = len(ids) == 1
-        for entity_id in ids:
-            for office in self.gazetteer.offices_held_by(entity_id):
-                if (
-                    not distinctive
-                    and office.country not in cues
-                    and office.jurisdiction not in cues
-                ):
-                    continue
-                tenure = holder_on(office, self.date)
-                if tenure is not None and tenure.holder == entity_id:
-                    if self.date is None and (tenure.end is not None or tenure.end_unknown):
-                        continue
-                    holding.append((entity_id, office, tenure))
+    def _from_gazetteer(self, start: int, end: int, text: str, key: str) -> Mention | None:
+        in_office = _in_office(self.gazetteer, key, self.date)
+        if not in_office:
+            return None
+        distinctive = len(self.gazetteer.family_index().get(key, ())) == 1
+        if self._cues is None:
+            self._cues = _document_cues(self._mentions_for_cues)
+        cues = self._cues
+        holding = [
+            (entity_id, office, tenure)
+            for entity_id, office, tenure in in_office
+            if distinctive or office.country in cues or office.jurisdiction in cues
+        ]
         people = {entity_id for entity_id, _, _ in holding}
         if len(people) != 1:
             return None
@@ -573,7 +625,12 @@ class DocumentContext:
     # -- 4. role nominals ----------------------------------------------------------------
 
     def _role_nominals(self, mentions: list[Mention]) -> list[Mention]:
-        if not any(m.role == "title" and m.resolution is None for m in mentions):
+        open_titles = [
+            i
+            for i, m in enumerate(mentions)
+            if m.role == "title" and m.resolution is None and m.candidates
+        ]
+        if not open_titles:
             return mentions
         named: dict[str, list[int]] = {}
         states: Counter[str | None] = Counter()
@@ -586,18 +643,16 @@ class DocumentContext:
                 named.setdefault(res.entity.id, []).append(m.start)
             elif kind is EntityKind.STATE and m.role != "location":
                 states[res.entity.country] += 1
-        out = []
-        for m in mentions:
-            if m.role == "title" and m.resolution is None and m.candidates:
-                m = self._pick_office(m, named, states)
-            out.append(m)
+        out = list(mentions)
+        for i in open_titles:
+            out[i] = self._pick_office(out[i], named, states)
         return out
 
     def _pick_office(
         self, m: Mention, named: dict[str, list[int]], states: Counter[str | None]
     ) -> Mention:
-        options = [c for c in m.candidates if c.office is not None]
-        mentioned = [c for c in options if c.entity_id in named]
+        by_entity, by_country = _office_options(m.candidates)
+        mentioned = [by_entity[e] for e in named if e in by_entity]
         if mentioned:
             chosen = min(mentioned, key=lambda c: self._distance(named[c.entity_id], m.start))
             where = named[chosen.entity_id]
@@ -605,11 +660,12 @@ class DocumentContext:
             nearest = where[i - 1] if i else where[0]
             why = f"its holder {chosen.canonical} is named in the document (offset {nearest})"
             return self._decided(m, chosen, why, 80.0)
-        countries = {c.office.country for c in options if c.office is not None}
-        ranked = sorted(((states[c], c) for c in countries if c), key=lambda p: (-p[0], p[1] or ""))
-        if ranked and ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        ranked = sorted(
+            ((n, c) for c, n in states.items() if c in by_country), key=lambda p: (-p[0], p[1])
+        )
+        if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
             country = ranked[0][1]
-            picks = [c for c in options if c.office is not None and c.office.country == country]
+            picks = by_country[country]
             if len({c.entity_id for c in picks}) == 1:
                 why = f"{country} is the state the document mentions most ({ranked[0][0]} times)"
                 return self._decided(m, picks[0], why, 70.0)
@@ -630,6 +686,35 @@ class DocumentContext:
 
 
 _GOVERNMENT_NOTE = "capital or seat of government used for the government"
+
+
+def _span_key(m: Mention) -> tuple[int, int]:
+    """Text order of mentions."""
+    return m.start, m.end
+
+
+_OptionIndex = tuple[dict[str, Resolution], dict[str, list[Resolution]]]
+#: Indexes of title candidate lists, by list identity: the annotator caches one list per
+#: title and date and shares it across documents, so each is indexed once, not per mention.
+_OPTION_INDEXES: dict[int, tuple[tuple[Resolution, ...], _OptionIndex]] = {}
+
+
+def _office_options(candidates: tuple[Resolution, ...]) -> _OptionIndex:
+    """The office candidates of a title by holder id and by office country (memoized)."""
+    hit = _OPTION_INDEXES.get(id(candidates))
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    by_entity: dict[str, Resolution] = {}
+    by_country: dict[str, list[Resolution]] = {}
+    for c in candidates:
+        if c.office is not None:
+            by_entity.setdefault(c.entity_id, c)
+            if c.office.country:
+                by_country.setdefault(c.office.country, []).append(c)
+    if len(_OPTION_INDEXES) >= 4096:
+        _OPTION_INDEXES.clear()
+    _OPTION_INDEXES[id(candidates)] = (candidates, (by_entity, by_country))
+    return by_entity, by_country
 
 
 def _with_role(m: Mention, role: str, note: str) -> Mention:

@@ -14,15 +14,19 @@ FAMILY_NAME_FIRST = frozenset(
 )
 
 
-@lru_cache(maxsize=8192)
 def family_keys(entity: Entity) -> frozenset[str]:
     """Keys of an entity's family name: the recorded one and the name's first or last word."""
+    return _family_keys(entity.name, entity.family_name, entity.country)
+
+
+@lru_cache(maxsize=16384)
+def _family_keys(name: str, family_name: str | None, country: str | None) -> frozenset[str]:
     keys = set()
-    if entity.family_name:
-        keys.add(normalize(entity.family_name))
-    words = normalize(entity.name).split(" ")
+    if family_name:
+        keys.add(normalize(family_name))
+    words = normalize(name).split(" ")
     if len(words) > 1:
-        keys.add(words[0] if entity.country in FAMILY_NAME_FIRST else words[-1])
+        keys.add(words[0] if country in FAMILY_NAME_FIRST else words[-1])
     return frozenset(k for k in keys if k)
 
 
