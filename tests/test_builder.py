@@ -8,7 +8,7 @@ from diplonorm.errors import GazetteerError
 from diplonorm.gazetteer import GazetteerBuilder, load_gazetteer
 from diplonorm.gazetteer.compiled import dump_compiled, load_compiled
 from diplonorm.model import AliasKind
-from tests.conftest import WriteGazetteer, person, state
+from tests.conftest import WriteGazetteer, an_office, person, state
 
 
 def test_aliases_are_indexed_by_normalized_key(write_gazetteer: WriteGazetteer) -> None:
@@ -103,15 +103,7 @@ def test_later_file_takes_precedence_and_reports(write_gazetteer: WriteGazetteer
 
 def test_references_must_exist(write_gazetteer: WriteGazetteer) -> None:
     """Offices, tenures and affiliations pointing at unknown ids fail with their line."""
-    office = {
-        "type": "office",
-        "id": "office:x",
-        "name": "X",
-        "jurisdiction": "state:USA",
-        "sector": "GOV",
-        "titles": ["x"],
-        "tenures": [{"holder": "person:nobody", "start": "2020"}],
-    }
+    office = an_office({"holder": "person:nobody", "start": "2020"})
     path = write_gazetteer(state("USA", "United States"), office)
     with pytest.raises(GazetteerError, match="no entity with id 'person:nobody'") as info:
         load_gazetteer([path])

@@ -655,6 +655,11 @@ def test_classify_uses_codes_words_and_name_lists() -> None:
     }
 
 
+def known_gazetteer(records: list[dict[str, Any]]) -> Any:
+    """A gazetteer built from records, standing for the curated data an import must respect."""
+    return GazetteerBuilder().add(parse_source(render(records), "known.jsonl")).build()
+
+
 def test_known_gazetteer_names_are_not_taken_over(tmp_path: Path) -> None:
     """With a known gazetteer, records it names are skipped and its aliases are left out."""
     known_records: list[dict[str, Any]] = [
@@ -662,7 +667,7 @@ def test_known_gazetteer_names_are_not_taken_over(tmp_path: Path) -> None:
         {"type": "entity", "id": "org:kremlin", "kind": "organization", "name": "Kremlin Palace",
          "aliases": ["Russian White House"]},
     ]  # fmt: skip
-    known = GazetteerBuilder().add(parse_source(render(known_records), "known.jsonl")).build()
+    known = known_gazetteer(known_records)
     text = (
         "VLADIMIR_PUTIN_  # CountryInfo.txt\n\t[RUSGOV >080508]\n"
         "KREMLIN_\n+RUSSIAN_WHITE_HOUSE\n\t[RUSGOV]\n"
@@ -685,7 +690,7 @@ def test_office_titles_of_the_known_gazetteer_are_not_bodies() -> None:
          "jurisdiction": "state:USA", "sector": "GOV",
          "titles": ["ambassador to the united nations"]},
     ]  # fmt: skip
-    known = GazetteerBuilder().add(parse_source(render(known_records), "known.jsonl")).build()
+    known = known_gazetteer(known_records)
     text = (
         "US_AMBASSADOR_TO_THE_UNITED_NATIONS_\n\t[USAGOV]\n"
         "US_ARMY_\n+US_AMBASSADOR_TO_THE_UNITED_NATIONS_OFFICE\n+AMERICAN_ARMY\n\t[USAMIL]\n"
