@@ -30,6 +30,7 @@ BUNDLED_FILES = (
     "officials/europe.jsonl",
     "officials/g20-security.jsonl",
     "officials/international.jsonl",
+    "officials/spokespersons.jsonl",
     "officials/west-south-central-asia.jsonl",
 )
 #: The compiled index built from them by `python -m diplonorm.gazetteer.build`.
