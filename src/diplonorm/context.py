@@ -100,6 +100,10 @@ _DATELINE_LINE = re.compile(
     r"(?m)^[ \t]*[A-Z][A-Z.'\- ]+(?:,[ \t]+[A-Z][\w.\- ]+)?[ \t]*(?:\([^)\n]{1,40}\))?"
     r"[ \t]+[-\u2013\u2014][ \t]"
 )
+#: What every dateline holds: a dash between blanks (a cheap test before the full pattern).
+_DATELINE_DASH = re.compile(r"[ \t][-\u2013\u2014][ \t]")
+#: A comma and white space: "Rome, Italy".
+_COMMA_GAP = re.compile(r",\s+")
 #: Nouns after a place name that make it the name of an event: "the Minsk agreements".
 EVENT_NOUNS = frozenset(
     {
@@ -280,6 +284,8 @@ class DocumentContext:
 
     def _datelines(self, mentions: list[Mention]) -> list[Mention]:
         """Drop what stands in a dateline ("GENEVA (Reuters) -"): places and agencies."""
+        if _DATELINE_DASH.search(self.text) is None:
+            return mentions
         regions = [m.span() for m in _DATELINE_LINE.finditer(self.text)]
         if not regions:
             return mentions
@@ -434,7 +440,7 @@ class DocumentContext:
         """True for "Rome, Italy": the capital followed by the name of its own state."""
         starts, keys = self.tokens.starts, self.tokens.keys
         i = self._token_at(m.end)
-        if i >= len(keys) or not re.fullmatch(r",\s+", self.text[m.end : starts[i]]):
+        if i >= len(keys) or not _COMMA_GAP.fullmatch(self.text, m.end, starts[i]):
             return False
         for length in (3, 2, 1):
             key = " ".join(keys[i : i + length])
