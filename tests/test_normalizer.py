@@ -181,6 +181,26 @@ def test_hazard_pairs_on_bundled_data(norm: Normalizer) -> None:
         assert res.country == iso3
 
 
+@pytest.mark.parametrize(
+    ("name", "iso3"),
+    [("France[1]", "FRA"), ("Niger [a]", "NER"), ("Chad (2)", "TCD"), ("Peru*", "PER"),
+     ("Congo (Brazzaville)", "COG")],
+)  # fmt: skip
+def test_footnote_marks_are_ignored(norm: Normalizer, name: str, iso3: str) -> None:
+    """Footnote marks of tables copied from the web do not hide the name; a longer bracket
+    ("(Brazzaville)") is part of the name."""
+    res = norm.resolve(name)
+    assert res is not None
+    assert (res.country, res.method) == (iso3, "exact")
+
+
+@pytest.mark.parametrize("name", ["Niger a", "Niger x 2", "Iran b"])
+def test_a_name_plus_noise_never_becomes_its_neighbour(norm: Normalizer, name: str) -> None:
+    """ "Niger a" is Niger plus noise: fuzzy matching must not make it Nigeria (or Iraq)."""
+    res = norm.resolve(name)
+    assert res is None or res.country in ("NER", "IRN")
+
+
 def test_lookups_by_id_and_code(norm: Normalizer) -> None:
     """Entities are found by id and by ISO alpha-2, alpha-3, numeric and CAMEO codes."""
     fra = norm.get("state:FRA")

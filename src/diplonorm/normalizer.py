@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 GazetteerSource: TypeAlias = "str | Path | SourceFile"
 _CacheKey = tuple[object, object, object]
 _MISS: Any = object()
+#: Footnote marks at the end of a name, as in tables copied from the web: "France[1]",
+#: "Niger [a]", "Chad (2)", "Peru*". Longer brackets ("Congo (Brazzaville)") are kept.
+_FOOTNOTES = re.compile(r"(?:\s*(?:\[[^\[\]]{1,3}\]|\((?:\d{1,3}|[a-z])\)|[*\u2020\u2021]+))+$")
 
 
 def _kind_set(kinds: Collection[EntityKind | str]) -> frozenset[EntityKind]:
@@ -103,7 +107,7 @@ class Normalizer:
             raise ValueError(msg)
         day = coerce_date(date)
         hint = _country_hint(country)
-        key = normalize(name)
+        key = normalize(_FOOTNOTES.sub("", name))
         if not key:
             return None
         return Query(name, key, day, hint)

@@ -99,6 +99,11 @@ def _extends(a: str, b: str) -> bool:
     return a != b and (a.startswith(b) or b.startswith(a))
 
 
+#: Words a query may carry besides a name without being another name: one or two letters,
+#: digits, marks ("Niger a", "Chad 2").
+_NOISE_WORD = 2
+
+
 class FuzzyStrategy:
     """Fuzzy-matches the query against every alias key; returns None when unsure."""
 
@@ -111,6 +116,15 @@ class FuzzyStrategy:
     def index(self) -> FuzzyIndex:
         """The block index, built on first use and shared by everything using the gazetteer."""
         return self.gazetteer.derived("fuzzy", FuzzyIndex)
+
+    def _named_inside(self, key: str) -> dict[str, str]:
+        """Entities whose exact alias is the query without its short words ("Niger a" is
+        "Niger" plus noise): a fuzzy match must not turn it into another entity."""
+        words = key.split(" ")
+        kept = [w for w in words if len(w) > _NOISE_WORD and not w.isdigit()]
+        if not kept or len(kept) == len(words):
+            return {}
+        return {ref.entity_id: ref.text for ref in self.gazetteer.lookup(" ".join(kept))}
 
     def __call__(self, query: Query) -> StrategyResult:
         """Rank entities by their best alias ratio; decide only with a clear margin."""
@@ -146,6 +160,12 @@ class FuzzyStrategy:
         candidates = tuple(r for _, r in ranked)
         if top_ratio < cutoff:
             return StrategyResult(candidates, None)
+        named = self._named_inside(query.key)
+        if named and top.entity_id not in named:
+            note = f"; not decided: the query is the name {named[next(iter(named))]!r} plus noise"
+            return StrategyResult(
+                tuple(attrs.evolve(r, evidence=r.evidence + note) for r in candidates), None
+            )
         rival = max((r for e, r in blocked.items() if e != top.entity_id), default=0.0)
         if top_ratio - rival < MARGIN:
             note = f"; not decided: also a cut or extended form of another name ({rival:.1f})"
