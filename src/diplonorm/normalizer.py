@@ -158,16 +158,21 @@ class Normalizer:
         None instead of an error, as data-frame columns hold them; other bad input raises as
         in `resolve`.
         """
-        seen: dict[str, Resolution | None] = {}
-        out: list[Resolution | None] = []
-        for value in names:
-            if not isinstance(value, str):
-                out.append(None)
-                continue
-            if value not in seen:
-                seen[value] = self.resolve(value, date=date, country=country, kinds=kinds)
-            out.append(seen[value])
-        return out
+        tolist = getattr(names, "tolist", None)  # NumPy arrays and pandas Series: C speed
+        values: list[object] = tolist() if callable(tolist) else list(names)
+        try:
+            distinct = dict.fromkeys(values)
+        except TypeError:  # unhashable values (lists in a column): one at a time
+            distinct = dict.fromkeys(v for v in values if isinstance(v, str))
+            values = [v if isinstance(v, str) else None for v in values]
+            distinct[None] = None
+        answers = {
+            value: self.resolve(value, date=date, country=country, kinds=kinds)
+            if isinstance(value, str)
+            else None
+            for value in distinct
+        }
+        return list(map(answers.__getitem__, values))
 
     def to_frame(
         self,
