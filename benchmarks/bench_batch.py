@@ -34,8 +34,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import importlib.metadata
-import importlib.util
 import json
 import logging
 import multiprocessing
@@ -56,6 +54,7 @@ from typing import Any
 
 import diplonorm
 import diplonorm.text
+from benchutil import available, goal_met, plural, version_of
 from diplonorm.model import AliasKind, EntityKind
 
 HERE = Path(__file__).resolve().parent
@@ -113,29 +112,6 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
-
-
-def plural(count: int, word: str) -> str:
-    """'1 run', '3 runs'."""
-    return f"{count:,} {word if count == 1 else word + 's'}"
-
-
-def goal_met(ok: bool) -> str:
-    """The word printed in a goal column."""
-    return "met" if ok else "**not met**"
-
-
-def available(module: str) -> bool:
-    """True when a module can be imported in this environment (without importing it)."""
-    return importlib.util.find_spec(module) is not None
-
-
-def version_of(distribution: str) -> str:
-    """An installed distribution's version, or 'not installed'."""
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def cores() -> int:
