@@ -47,14 +47,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import diplonorm
 import diplonorm.text
-from benchutil import available, goal_met, plural, version_of
+from benchutil import available, fmt, goal_met, log, plural, table, version_of
 from diplonorm.model import AliasKind, EntityKind
 
 HERE = Path(__file__).resolve().parent
@@ -95,23 +95,6 @@ class Config:
     spacy_batch_size: int
     pipe_repeats: int
     seed: int
-
-
-def log(message: str) -> None:
-    """Progress on stderr, so stdout stays a clean Markdown report."""
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def fmt(value: float, digits: int = 1) -> str:
-    """A number with thousands separators and a fixed number of decimals."""
-    return f"{value:,.{digits}f}"
-
-
-def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A Markdown table."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def cores() -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import sys
+from collections.abc import Iterable, Sequence
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -27,3 +29,20 @@ def version_of(distribution: str) -> str:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         return "not installed"
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so stdout stays a clean Markdown report."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def fmt(value: float, digits: int = 1) -> str:
+    """A number with thousands separators and a fixed number of decimals."""
+    return f"{value:,.{digits}f}"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
