@@ -54,7 +54,7 @@ from typing import Any
 
 import diplonorm
 import diplonorm.text
-from benchutil import available, fmt, goal_met, log, plural, table, version_of
+from benchutil import available, cpu_model, fmt, goal_met, log, plural, table, version_of
 from diplonorm.model import AliasKind, EntityKind
 
 HERE = Path(__file__).resolve().parent
@@ -152,18 +152,6 @@ class CpuWatch:
             f"other processes used {fmt(other)} CPU-s during the section's {fmt(wall)} s "
             f"({share:.0f}% of the {cores()} cores)"
         )
-
-
-def cpu_model() -> str:
-    """The processor's model name from /proc/cpuinfo, or the platform's word for it."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def clear_text_caches() -> None:

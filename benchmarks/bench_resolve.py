@@ -41,7 +41,7 @@ from typing import Any
 
 import diplonorm
 import diplonorm.text
-from benchutil import available, fmt, goal_met, log, plural, table, version_of
+from benchutil import available, cpu_model, fmt, goal_met, log, plural, table, version_of
 from diplonorm.text import normalize
 
 HERE = Path(__file__).resolve().parent
@@ -76,18 +76,6 @@ class Config:
     variants: Path
     variants_step: int
     seed: int
-
-
-def cpu_model() -> str:
-    """The processor's model name from /proc/cpuinfo, or the platform's word for it."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 # --------------------------------------------------------------------------------------------
