@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from diplonorm.errors import GazetteerError
 from diplonorm.gazetteer import GazetteerBuilder, load_gazetteer
-from diplonorm.gazetteer.compiled import dump_compiled, load_compiled
+from diplonorm.gazetteer.compiled import (
+    dump_compiled,
+    is_current,
+    load_compiled,
+    read_header,
+    sources_digest,
+)
 from diplonorm.model import AliasKind
 from tests.conftest import WriteGazetteer, an_office, person, state
 
@@ -153,7 +161,9 @@ def test_offices_get_their_jurisdictions_country(write_gazetteer: WriteGazetteer
     assert gaz.offices_titled("x")[0].id == "office:x"
 
 
-def test_compiled_round_trip_keeps_everything(write_gazetteer: WriteGazetteer) -> None:
+def test_compiled_round_trip_keeps_everything(
+    write_gazetteer: WriteGazetteer, tmp_path: Path
+) -> None:
     """The compiled form rebuilds an equal gazetteer."""
     amb = {
         "type": "ambiguous",
@@ -183,7 +193,11 @@ def test_compiled_round_trip_keeps_everything(write_gazetteer: WriteGazetteer) -
             )
         ]
     )
-    again = load_compiled(dump_compiled(gaz, "digest").encode())
+    text = dump_compiled(gaz, "digest", str(tmp_path))
+    assert str(tmp_path) not in text
+    again = load_compiled(text.encode(), str(tmp_path))
+    assert again.sources == gaz.sources
+    assert list(again.store) == list(gaz.store)
     assert dict(again.entities) == dict(gaz.entities)
     assert dict(again.offices) == dict(gaz.offices)
     assert dict(again.ambiguities) == dict(gaz.ambiguities)
@@ -200,3 +214,26 @@ def test_builder_on_a_base_adds_and_keeps(write_gazetteer: WriteGazetteer) -> No
     assert len(merged) == 2
     assert merged.lookup("US")[0].entity_id == "state:USA"
     assert len(base) == 1
+
+
+def test_compiled_source_paths_follow_the_folder(write_gazetteer: WriteGazetteer) -> None:
+    """Source paths are stored relative to the index, so a moved install names its own files."""
+    source = write_gazetteer(person("a", "Ann Bee"))
+    gaz = load_gazetteer([source])
+    moved = load_compiled(dump_compiled(gaz, "d", str(source.parent)).encode(), "/elsewhere")
+    assert moved.sources[0].path == str(Path("/elsewhere") / source.name)
+
+
+def test_quick_digest_checks_names_and_sizes(write_gazetteer: WriteGazetteer) -> None:
+    """The load-time check (no CRC) accepts the same files and rejects a changed size."""
+    path = write_gazetteer(person("a", "Ann Bee"))
+    header = read_header(
+        dump_compiled(load_gazetteer([path]), sources_digest([path]), "/").encode()
+    )
+    assert is_current(header, sources_digest([path], crc=False))
+    assert is_current(header, sources_digest([path]))
+    path.write_text(path.read_text().replace("Ann Bee", "Ann Bea"), encoding="utf-8")
+    assert is_current(header, sources_digest([path], crc=False))
+    assert not is_current(header, sources_digest([path]))
+    path.write_text(path.read_text() + "\n", encoding="utf-8")
+    assert not is_current(header, sources_digest([path], crc=False))

@@ -29,7 +29,12 @@ from typing import Any
 from diplonorm.gazetteer.builder import load_gazetteer
 from diplonorm.gazetteer.bundled import COMPILED_FILE, PHOENIX_FILE, bundled_paths
 from diplonorm.gazetteer.bundled import DATA_DIR as _DATA_DIR
-from diplonorm.gazetteer.compiled import sources_digest, write_compiled
+from diplonorm.gazetteer.compiled import (
+    is_current,
+    read_header,
+    sources_digest,
+    write_compiled,
+)
 from diplonorm.text import normalize
 
 DATA_DIR = Path(_DATA_DIR)
@@ -290,6 +295,21 @@ def write_index() -> int:
     return len(gazetteer)
 
 
+def index_is_current() -> bool:
+    """True when the compiled index was built from the bundled files as they are (CRC-32s
+    compared, unlike the quick check made at load); says why not on stderr."""
+    path = DATA_DIR / COMPILED_FILE
+    if not path.exists():
+        print(f"{path}: missing", file=sys.stderr)
+        return False
+    with open(path, "rb") as handle:
+        header = read_header(handle.readline())
+    if is_current(header, sources_digest(bundled_paths())):
+        return True
+    print(f"{path}: stale; rebuild with python -m diplonorm.gazetteer.build", file=sys.stderr)
+    return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the build script."""
     parser = argparse.ArgumentParser(
@@ -298,7 +318,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--index-only", action="store_true", help="only recompile the index from the JSONL files"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="build nothing; exit 1 if the compiled index does not match the JSONL files",
+    )
     args = parser.parse_args(argv)
+    if args.check:
+        return 0 if index_is_current() else 1
     if not args.index_only:
         print(f"states.jsonl: {write_states()} records", file=sys.stderr)
         print(f"{PHOENIX_FILE}: {write_phoenix()} records", file=sys.stderr)

@@ -65,12 +65,12 @@ def bundled_entity(entity_id: str) -> Entity:
 def _load() -> Gazetteer:
     paths = bundled_paths()
     compiled = os.path.join(DATA_DIR, COMPILED_FILE)
-    digest = sources_digest(paths)
+    digest = sources_digest(paths, crc=False)
     if os.path.exists(compiled):
         with open(compiled, "rb") as handle:
             data = handle.read()
         if is_current(read_header(data), digest):
-            return load_compiled(data)
+            return load_compiled(data, DATA_DIR)
     warnings.warn(
         "diplonorm's compiled gazetteer index is missing or stale; indexing the source files "
         "(slow). Rebuild it with: python -m diplonorm.gazetteer.build",

@@ -1,18 +1,22 @@
-"""The compiled index: a merged gazetteer with its alias keys precomputed, stored as JSON.
+"""The compiled index: a merged gazetteer with its alias keys precomputed, stored as text.
 
 Normalizing tens of thousands of aliases takes longer than the load budget, so the build
 script stores the finished indexes. The JSONL files stay the truth: the compiled file records
-a fingerprint of them and the normalizer version, and a stale file is never used. Entities are
-stored one JSON line each and decoded only when first needed.
+a fingerprint of them (name, size and CRC-32 of each) and the normalizer version. Loading
+compares names and sizes only (a stat, no read); the test suite and `build --check` compare
+the CRC-32s too. Entities are stored one JSON line each and decoded only when first needed.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import sys
 import zlib
-from collections.abc import Iterable
-from typing import Any
+from array import array
+from collections.abc import Iterable, Sequence
+from typing import Any, overload
 
 import attrs
 
@@ -29,19 +33,30 @@ from diplonorm.gazetteer.index import (
 from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office, Tenure
 
 #: Bump when the format of the compiled file changes.
-COMPILED_VERSION = 5
+COMPILED_VERSION = 6
 #: Bump when `diplonorm.text.normalize` changes the keys it produces.
 NORMALIZER_VERSION = 1
 
 
-def sources_digest(paths: Iterable[str | os.PathLike[str]]) -> str:
-    """A fingerprint of the source files (names, sizes and CRC-32 of their bytes), in order."""
+def sources_digest(paths: Iterable[str | os.PathLike[str]], *, crc: bool = True) -> str:
+    """A fingerprint of the source files, in order: names, sizes and CRC-32 of their bytes.
+
+    With `crc=False` only names and sizes (no file is read): the quick check made at load.
+    """
     parts = []
     for path in paths:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        parts.append(f"{os.path.basename(path)}:{len(raw)}:{zlib.crc32(raw):08x}")
+        name = os.path.basename(path)
+        if crc:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            parts.append(f"{name}:{len(raw)}:{zlib.crc32(raw):08x}")
+        else:
+            parts.append(f"{name}:{os.path.getsize(path)}")
     return ";".join(parts)
+
+
+def _without_crc(digest: str) -> str:
+    return ";".join(part.rsplit(":", 1)[0] for part in digest.split(";"))
 
 
 def _entity_record(entity: Entity) -> dict[str, Any]:
@@ -81,25 +96,23 @@ def _office_record(office: Office) -> dict[str, Any]:
     return out
 
 
-def dump_compiled(gazetteer: Gazetteer, digest: str) -> str:
-    """The gazetteer as text: seven lines of indexes (see `load_compiled`), then one JSON
-    line per entity."""
+def dump_compiled(gazetteer: Gazetteer, digest: str, base_dir: str) -> str:
+    """The gazetteer as text: eight lines of indexes (see `load_compiled`), then one JSON
+    line per entity. Source paths are stored relative to `base_dir`."""
     store = gazetteer.store
     header = {
         "format": "diplonorm-compiled",
         "version": COMPILED_VERSION,
         "normalizer": NORMALIZER_VERSION,
         "sources_digest": digest,
-        "sources": [attrs.asdict(s) for s in gazetteer.sources],
+        "sources": [
+            {**attrs.asdict(s), "path": os.path.relpath(s.path, base_dir)}
+            for s in gazetteer.sources
+        ],
         "conflicts": [attrs.asdict(c) for c in gazetteer.conflicts],
-        "ids": list(store),
         "codes": dict(gazetteer.codes),
     }
     keys = list(gazetteer.alias_keys)
-    bad = next((k for k in keys if "\t" in k or "\n" in k), None)
-    if bad is not None:
-        msg = f"alias key {bad!r} holds a tab or newline; normalize() never makes one"
-        raise ValueError(msg)
     values = [gazetteer.alias_keys[k] for k in keys]
     rest = {
         "titles": {k: list(v) for k, v in gazetteer.title_keys.items()},
@@ -112,17 +125,69 @@ def dump_compiled(gazetteer: Gazetteer, digest: str) -> str:
     }
     offices = [_office_record(o) for o in gazetteer.offices.values()]
     meta = gazetteer.alias_meta()
+    entities = [_dumps(_entity_record(store.at(i))) for i in range(len(store))]
+    ends = list(itertools.accumulate(len(line.encode("utf-8")) + 1 for line in entities))
     lines = [
         _dumps(header),
-        "\t".join(keys),
-        "\t".join(str(v) if isinstance(v, int) else "-1" for v in values),
+        _tab_line(list(store), "entity id"),
+        _int_line([0, *ends]),
+        _tab_line(keys, "alias key"),
+        _int_line([v if isinstance(v, int) else -1 for v in values]),
         _dumps(rest),
         _dumps(offices),
         _dumps([meta[k] for k in keys]),
         _dumps(family_positions(store.at(i) for i in range(len(store)))),
     ]
-    lines += [_dumps(_entity_record(store.at(i))) for i in range(len(store))]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + entities) + "\n"
+
+
+def _int_line(numbers: list[int]) -> str:
+    """Ints as the hex of their little-endian int32 bytes: parsed at C speed on load."""
+    packed = array("i", numbers)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes().hex()
+
+
+def _read_ints(line: bytes) -> list[int]:
+    packed = array("i", bytes.fromhex(line.decode("ascii")))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tolist()
+
+
+class _StoredLines(Sequence[bytes]):
+    """The entity lines of compiled data, sliced out one by one when read (no split)."""
+
+    __slots__ = ("_data", "_ends", "_start")
+
+    def __init__(self, data: bytes, start: int, ends: list[int]) -> None:
+        self._data = data
+        self._start = start
+        self._ends = ends
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
+
+    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        start = self._start
+        return self._data[start + self._ends[index] : start + self._ends[index + 1] - 1]
+
+    def __len__(self) -> int:
+        return len(self._ends) - 1
+
+
+def _tab_line(items: list[str], what: str) -> str:
+    bad = next((item for item in items if "\t" in item or "\n" in item), None)
+    if bad is not None:
+        msg = f"{what} {bad!r} holds a tab or newline and cannot be stored in the compiled index"
+        raise ValueError(msg)
+    return "\t".join(items)
 
 
 def _dumps(value: object) -> str:
@@ -130,12 +195,20 @@ def _dumps(value: object) -> str:
 
 
 def is_current(header: dict[str, Any], digest: str) -> bool:
-    """True when a compiled header matches this code's formats and the given sources."""
+    """True when a compiled header matches this code's formats and the given sources.
+
+    A digest made with `crc=False` is compared with the stored one without its CRC-32s.
+    """
+    stored = header.get("sources_digest")
+    if not isinstance(stored, str):
+        return False
+    if digest.count(":") < stored.count(":"):
+        stored = _without_crc(stored)
     return (
         header.get("format") == "diplonorm-compiled"
         and header.get("version") == COMPILED_VERSION
         and header.get("normalizer") == NORMALIZER_VERSION
-        and header.get("sources_digest") == digest
+        and stored == digest
     )
 
 
@@ -196,19 +269,27 @@ def decode_office(raw: dict[str, Any]) -> Office:
     )
 
 
-#: Lines of a compiled file: header, alias keys (tab-separated), packed references
-#: (tab-separated ints, -1 where a key names several entities: see "multi"), the other
-#: indexes, offices, alias detection data, family names; then one line per entity.
-_HEADER, _KEYS, _VALUES, _REST, _OFFICES, _META, _FAMILY, _ENTITIES = range(8)
+#: Lines of a compiled file: header, entity ids (tab-separated), byte offsets of the entity
+#: lines, alias keys (tab-separated), packed references (-1 where a key names several
+#: entities: see "multi"), the other indexes, offices, alias detection data, family names;
+#: then one line per entity. Offsets and references are stored by `_int_line`.
+_HEADER, _IDS, _OFFSETS, _KEYS, _VALUES, _REST, _OFFICES, _META, _FAMILY = range(9)
 
 
-def load_compiled(data: bytes) -> Gazetteer:
-    """Rebuild a Gazetteer from `dump_compiled` output (UTF-8 bytes). Entities, offices,
-    alias detection data and family names are decoded only when first needed."""
-    lines = data.split(b"\n")
+def load_compiled(data: bytes, base_dir: str) -> Gazetteer:
+    """Rebuild a Gazetteer from `dump_compiled` output (UTF-8 bytes); source paths are taken
+    relative to `base_dir`. Entities, offices, alias detection data and family names are
+    decoded only when first needed."""
+    lines: list[bytes] = []
+    start = 0
+    for _ in range(_FAMILY + 1):
+        end = data.index(b"\n", start)
+        lines.append(data[start:end])
+        start = end + 1
     header = json.loads(lines[_HEADER])
+    ids = lines[_IDS].decode("utf-8").split("\t") if lines[_IDS] else []
     keys = lines[_KEYS].decode("utf-8").split("\t") if lines[_KEYS] else []
-    values: list[PackedRefs] = list(map(int, lines[_VALUES].split(b"\t"))) if keys else []
+    values: list[PackedRefs] = list(_read_ints(lines[_VALUES]))
     rest = json.loads(lines[_REST])
     for position, refs in rest["multi"].items():
         values[int(position)] = tuple(refs)
@@ -222,16 +303,20 @@ def load_compiled(data: bytes) -> Gazetteer:
             source=raw["source"],
             kind=AliasKind(raw["kind"]),
         )
-    ids = header["ids"]
     return Gazetteer(
-        entities=EntityStore(ids, lines[_ENTITIES : _ENTITIES + len(ids)], decode_entity),
+        entities=EntityStore(
+            ids, _StoredLines(data, start, _read_ints(lines[_OFFSETS])), decode_entity
+        ),
         offices=OfficeStore(lines[_OFFICES], decode_office),
         held_by={k: tuple(v) for k, v in rest["held_by"].items()},
         ambiguities=ambiguities,
         aliases=dict(zip(keys, values, strict=True)),
         titles={k: tuple(v) for k, v in rest["titles"].items()},
         codes=header["codes"],
-        sources=tuple(SourceInfo(**s) for s in header["sources"]),
+        sources=tuple(
+            SourceInfo(**{**s, "path": os.path.join(base_dir, s["path"])})
+            for s in header["sources"]
+        ),
         conflicts=tuple(Conflict(**c) for c in header["conflicts"]),
         alias_meta=lines[_META],
         family=lines[_FAMILY],
@@ -239,6 +324,10 @@ def load_compiled(data: bytes) -> Gazetteer:
 
 
 def write_compiled(gazetteer: Gazetteer, digest: str, path: str | os.PathLike[str]) -> None:
-    """Write the compiled index (deterministic for the same gazetteer)."""
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(dump_compiled(gazetteer, digest))
+    """Write the compiled index (deterministic for the same gazetteer); source paths are
+    stored relative to the folder of `path`."""
+    text = dump_compiled(gazetteer, digest, os.path.dirname(os.path.abspath(path)))
+    partial = f"{os.fspath(path)}.partial"
+    with open(partial, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(partial, path)

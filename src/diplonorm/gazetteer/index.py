@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -19,10 +19,15 @@ from diplonorm.text import fold_case
 class AliasRef:
     """One entity an alias key points to, with the alias as written and its kind."""
 
-    entity_id: str
+    entity: Entity
     kind: AliasKind
     text: str
     lang: str = "en"
+
+    @property
+    def entity_id(self) -> str:
+        """The id of the entity."""
+        return self.entity.id
 
 
 @attrs.frozen(slots=True)
@@ -74,29 +79,44 @@ def packed_list(packed: PackedRefs) -> tuple[int, ...]:
 
 
 class EntityStore(Mapping[str, Entity]):
-    """Entities by id, decoded from their stored form on first access and then kept."""
+    """Entities by id, decoded from their stored form on first access and then kept.
 
-    __slots__ = ("_decode", "_ids", "_items", "_lock", "_position")
+    `items` holds the entities themselves, or (with `decode`) their stored forms, which are
+    read one by one when first needed: a lazy sequence keeps loading from touching them all.
+    """
+
+    __slots__ = ("_decode", "_ids", "_items", "_lock", "_position", "_stored")
 
     def __init__(
         self,
         ids: Sequence[str],
-        items: Sequence[Entity | bytes],
+        items: Sequence[Entity] | Sequence[bytes],
         decode: Callable[[bytes], Entity] | None = None,
     ) -> None:
         self._ids = tuple(ids)
-        self._items = list(items)
-        self._position = {entity_id: i for i, entity_id in enumerate(self._ids)}
+        if len(items) != len(self._ids):
+            msg = f"{len(items)} stored entities for {len(self._ids)} ids"
+            raise ValueError(msg)
+        self._items: list[Entity | None]
+        self._stored: Sequence[bytes] | None
+        if decode is None:
+            self._items = list(cast("Sequence[Entity]", items))
+            self._stored = None
+        else:
+            self._items = [None] * len(self._ids)
+            self._stored = cast("Sequence[bytes]", items)
+        self._position: dict[str, int] | None = None
         self._decode = decode
         self._lock = threading.Lock()
 
     def at(self, index: int) -> Entity:
         """The entity at a position of the store."""
         item = self._items[index]
-        if isinstance(item, Entity):
+        if item is not None:
             return item
         assert self._decode is not None
-        entity = self._decode(item)
+        assert self._stored is not None
+        entity = self._decode(self._stored[index])
         with self._lock:
             self._items[index] = entity
         return entity
@@ -105,11 +125,19 @@ class EntityStore(Mapping[str, Entity]):
         """The id at a position of the store, without decoding the entity."""
         return self._ids[index]
 
+    def _positions(self) -> dict[str, int]:
+        """Positions by id, made on first lookup by id (resolving by alias never needs it)."""
+        position = self._position
+        if position is None:
+            position = dict(zip(self._ids, range(len(self._ids)), strict=True))
+            self._position = position
+        return position
+
     def __getitem__(self, entity_id: str) -> Entity:
-        return self.at(self._position[entity_id])
+        return self.at(self._positions()[entity_id])
 
     def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self._position
+        return entity_id in self._positions()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
@@ -331,9 +359,9 @@ class Gazetteer:
         entity = self._entities.at(index)
         if position == FROM_AMBIGUITY:
             amb = self._ambiguities[key]
-            return AliasRef(entity.id, kind, amb.alias)
+            return AliasRef(entity, kind, amb.alias)
         alias = entity.all_aliases()[position]
-        return AliasRef(entity.id, kind, alias.text, alias.lang)
+        return AliasRef(entity, kind, alias.text, alias.lang)
 
     def lookup(self, key: str) -> tuple[AliasRef, ...]:
         """Entities named by a normalized key; an all-caps query also matches plain aliases."""

@@ -144,7 +144,7 @@ class FuzzyStrategy:
             for ref in self.gazetteer.lookup(key):
                 if ref.entity_id in best and best[ref.entity_id][0] >= ratio:
                     continue
-                entity = self.gazetteer.entity(ref.entity_id)
+                entity = ref.entity
                 score = min(ratio, KIND_SCORES[ref.kind]) * SCALE
                 evidence = (
                     f"fuzzy match of {query.text!r} to alias {describe_alias(ref)} of "

@@ -74,9 +74,6 @@ class MorphologyStrategy:
     def _state_refs(
         self, refs: tuple[AliasRef, ...], kinds: frozenset[AliasKind] | None
     ) -> tuple[AliasRef, ...]:
-        entity = self.gazetteer.entity
         return tuple(
-            r
-            for r in refs
-            if (kinds is None or r.kind in kinds) and entity(r.entity_id).kind in _STATE_KINDS
+            r for r in refs if (kinds is None or r.kind in kinds) and r.entity.kind in _STATE_KINDS
         )

@@ -75,7 +75,7 @@ class OfficeStrategy:
                     continue
                 span = " ".join(words[i:j])
                 for ref in self.gazetteer.lookup(span):
-                    yield _Reading(title, self.gazetteer.entity(ref.entity_id), span)
+                    yield _Reading(title, ref.entity, span)
 
     def _offices(self, reading: _Reading, query: Query) -> tuple[list[Office], str]:
         offices = list(self.gazetteer.offices_titled(reading.title))

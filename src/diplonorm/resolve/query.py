@@ -89,7 +89,7 @@ def resolve_refs(
     """
 
     def make(ref: AliasRef, score: float, extra: str = "") -> Resolution:
-        entity = gazetteer.entity(ref.entity_id)
+        entity = ref.entity
         evidence = f"{how} {describe_alias(ref)} of {entity.name} [{entity.source}]{extra}"
         return Resolution(entity, score, method, evidence, ref.text, ref.kind)
 
@@ -97,11 +97,11 @@ def resolve_refs(
         ref = refs[0]
         one = make(ref, KIND_SCORES[ref.kind] - penalty)
         return StrategyResult((one,), one)
-    names = ", ".join(gazetteer.entity(r.entity_id).name for r in refs)
+    names = ", ".join(r.entity.name for r in refs)
     amb = gazetteer.ambiguity(key)
     rule = f"; rule: {amb.rule}" if amb else ""
     if query.country is not None:
-        hinted = [r for r in refs if gazetteer.entity(r.entity_id).country == query.country]
+        hinted = [r for r in refs if r.entity.country == query.country]
         if len(hinted) == 1:
             extra = f"; ambiguous ({names}), chosen by the country hint {query.country}"
             best = make(hinted[0], KIND_SCORES[hinted[0].kind] - penalty - 5, extra)
