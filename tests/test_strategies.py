@@ -6,12 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diplonorm.gazetteer import load_gazetteer
 from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.resolve.chain import ResolverChain
 from diplonorm.resolve.exact import ExactStrategy
-from diplonorm.resolve.fuzzy import FuzzyStrategy
+from diplonorm.resolve.fuzzy import FuzzyStrategy, length_range
 from diplonorm.resolve.morphology import MorphologyStrategy
 from diplonorm.resolve.office import OfficeStrategy
 from diplonorm.resolve.query import Query
@@ -324,3 +326,27 @@ class TestFuzzy:
         """Without a margin over the runner-up the strategy does not decide."""
         result = FuzzyStrategy(gaz)(q("Austrlia"))
         assert result.best is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="abcdeyz ", min_size=1, max_size=30),
+    st.text(alphabet="abcdeyz ", min_size=1, max_size=30),
+    st.sampled_from([60.0, 81.0, 85.0, 95.0]),
+)
+def test_length_range_never_excludes_a_match(a: str, b: str, cutoff: float) -> None:
+    """The length window used inside a fuzzy block keeps every alias that can reach the cutoff."""
+    from rapidfuzz import fuzz
+
+    shortest, longest = length_range(len(a), cutoff)
+    if fuzz.ratio(a, b, score_cutoff=cutoff):
+        assert shortest <= len(b) <= longest
+
+
+def test_length_range_is_tight() -> None:
+    """The window is no wider than the bound: 10 letters at 85 keep lengths 8 to 13."""
+    from rapidfuzz import fuzz
+
+    assert length_range(10, 85.0) == (8, 13)
+    assert fuzz.ratio("a" * 10, "a" * 13) >= 85.0 > fuzz.ratio("a" * 10, "a" * 14)
+    assert fuzz.ratio("a" * 10, "a" * 8) >= 85.0 > fuzz.ratio("a" * 10, "a" * 7)

@@ -1,8 +1,9 @@
 """Strategy 4: blocked, bounded fuzzy matching for misspellings and transliterations.
 
 Every alias key is compared in a canonical form (casefolded, words sorted, so "Jiechi Yang"
-meets "Yang Jiechi"). Candidates are blocked by the first two letters of each significant word,
-so a query is compared with a few hundred aliases, not all of them. The scorer is rapidfuzz's
+meets "Yang Jiechi"). Candidates are blocked by the first two letters of each significant word
+and, inside a block, by length (a ratio bounds how much two lengths may differ), so a query
+is compared with a few hundred aliases, not all of them. The scorer is rapidfuzz's
 plain `ratio` (normalized Indel similarity), never a partial ratio, so "Niger" does not
 fully match inside "Nigeria", and an alias that the query merely extends or cuts short
 ("Indiana" and "Indian") is not a match. A match needs a minimum length, a minimum score,
@@ -11,6 +12,8 @@ and a margin over the best *other* entity; otherwise the answer is None.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -37,6 +40,8 @@ _STOPWORD_TEXT = (
 )
 STOPWORDS = frozenset(_STOPWORD_TEXT.split(" "))
 _PER_BLOCK = 8
+#: Slack for float rounding at the bounds of `length_range`.
+_EPSILON = 1e-9
 
 
 def comparable(key: str) -> str:
@@ -51,10 +56,28 @@ def _blocks(form: str) -> set[str]:
 
 
 class _Block(NamedTuple):
-    """The compared forms of one block and the alias keys they came from."""
+    """The compared forms of one block, shortest first, their lengths and the alias keys
+    they came from."""
 
     forms: list[str]
+    lengths: list[int]
     keys: list[str]
+
+
+def _block(by_form: dict[str, str]) -> _Block:
+    forms = sorted(by_form, key=lambda form: (len(form), form))
+    return _Block(forms, [len(f) for f in forms], [by_form[f] for f in forms])
+
+
+def length_range(length: int, cutoff: float) -> tuple[int, int]:
+    """Lengths an alias form may have to reach `cutoff` with a query form of `length`.
+
+    The Indel ratio is at most 200 * min(a, b) / (a + b): the shorter string matched whole.
+    """
+    fraction = cutoff / 100.0
+    low = length * fraction / (2.0 - fraction)
+    high = length * (2.0 - fraction) / fraction
+    return math.ceil(low - _EPSILON), math.floor(high + _EPSILON)
 
 
 class FuzzyIndex:
@@ -68,24 +91,29 @@ class FuzzyIndex:
                 continue
             for block in _blocks(form):
                 forms[block].setdefault(form, key)
-        self.blocks = {
-            b: _Block(list(by_form), list(by_form.values())) for b, by_form in forms.items()
-        }
+        self.blocks = {b: _block(by_form) for b, by_form in forms.items()}
 
     def search(self, query_form: str, cutoff: float) -> dict[str, float]:
         """Best ratio per alias key over the query's blocks, at or above `cutoff`."""
         from rapidfuzz import fuzz, process  # imported on first fuzzy use: keeps import fast
 
         scores: dict[str, float] = {}
+        shortest, longest = length_range(len(query_form), cutoff)
         for block_name in _blocks(query_form):
             block = self.blocks.get(block_name)
             if block is None:
                 continue
+            start = bisect_left(block.lengths, shortest)
+            stop = bisect_right(block.lengths, longest, lo=start)
             hits = process.extract(
-                query_form, block.forms, scorer=fuzz.ratio, score_cutoff=cutoff, limit=_PER_BLOCK
+                query_form,
+                block.forms[start:stop],
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                limit=_PER_BLOCK,
             )
             for _form, score, index in hits:
-                key = block.keys[index]
+                key = block.keys[start + index]
                 if score > scores.get(key, 0.0):
                     scores[key] = score
         return scores
