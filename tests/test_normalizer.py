@@ -415,9 +415,55 @@ def test_resolve_many_equals_resolve_one_by_one() -> None:
         )
     )
     def check(names: list[str]) -> None:
-        assert norm.resolve_many(names) == [norm.resolve(n) for n in names]
+        import pandas as pd
+
+        one_by_one = [norm.resolve(n) for n in names]
+        assert norm.resolve_many(names) == one_by_one
+        assert norm.resolve_many(pd.Series(names, dtype=object)) == one_by_one
 
     check()
+
+
+def test_to_frame_rows_equal_resolve_one_by_one() -> None:
+    """Every row of to_frame is the answer of resolve() for that row's name."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    norm = _shared()
+    cells = st.sampled_from(["China", "Chinese", "us", "Jake Sulivan", "Congo", "Indiana", "?"])
+
+    @settings(max_examples=50, deadline=None)
+    @given(st.lists(cells, max_size=12), st.sampled_from([None, {"state"}]))
+    def check(names: list[str], kinds: set[str] | None) -> None:
+        frame = norm.to_frame(names, kinds=kinds)
+        assert list(frame["name"]) == names
+        for row, name in zip(frame.itertuples(index=False), names, strict=True):
+            res = norm.resolve(name, kinds=kinds)
+            assert (None if res is None else res.entity_id) == (
+                row.entity_id if isinstance(row.entity_id, str) else None
+            )
+            if res is not None:
+                assert (row.canonical, row.country, row.score, row.method) == (
+                    res.canonical,
+                    res.country,
+                    res.score,
+                    res.method,
+                )
+
+    check()
+
+
+def test_to_frame_takes_missing_and_unhashable_cells(norm: Normalizer) -> None:
+    """None, NaN, numbers and lists in a column give empty rows, not errors."""
+    import pandas as pd
+
+    column = pd.Series(["France", None, float("nan"), 3, ["x"], "France"])
+    frame = norm.to_frame(column)
+    assert list(frame["country"].isna()) == [False, True, True, True, True, False]
+    found = norm.resolve_many(column)
+    assert [r.country if r else None for r in found] == ["FRA", None, None, None, None, "FRA"]
+    assert frame["country"].iloc[5] == "FRA"
+    assert len(norm.to_frame([])) == 0
 
 
 def test_annotate_many_serial_and_in_worker_processes() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
@@ -30,6 +31,17 @@ _MISS: Any = object()
 #: Footnote marks at the end of a name, as in tables copied from the web: "France[1]",
 #: "Niger [a]", "Chad (2)", "Peru*". Longer brackets ("Congo (Brazzaville)") are kept.
 _FOOTNOTES = re.compile(r"(?:\s*(?:\[[^\[\]]{1,3}\]|\((?:\d{1,3}|[a-z])\)|[*\u2020\u2021]+))+$")
+
+
+def _factorize(pd: Any, series: Any) -> tuple[Any, Any]:
+    """Codes and distinct values of a pandas Series (missing values kept as values);
+    unhashable cells (lists) count as missing."""
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    except TypeError:
+        cells = series.map(lambda v: v if isinstance(v, str) else None)
+        codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+    return codes, uniques
 
 
 def _kind_set(kinds: Collection[EntityKind | str]) -> frozenset[EntityKind]:
@@ -128,6 +140,16 @@ class Normalizer:
         non-str name and ValueError for a name over 1,000 characters, a bad date or an unknown
         country code; an empty or punctuation-only name gives None.
         """
+        return self._resolve(name, date, country, None if kinds is None else _kind_set(kinds))
+
+    def _resolve(
+        self,
+        name: object,
+        date: dt.date | str | None,
+        country: str | None,
+        kinds: frozenset[EntityKind] | None,
+    ) -> Resolution | None:
+        """`resolve` with the kinds already checked (batch calls check them once)."""
         key = (name, date, country)
         try:
             result = self._cache.get(key, _MISS)
@@ -140,7 +162,7 @@ class Normalizer:
                 self._cache[key] = result
                 if len(self._cache) > self._cache_size:
                     del self._cache[next(iter(self._cache))]
-        if kinds is not None and result is not None and result.kind not in _kind_set(kinds):
+        if kinds is not None and result is not None and result.kind not in kinds:
             return None
         return cast("Resolution | None", result)
 
@@ -158,7 +180,15 @@ class Normalizer:
         None instead of an error, as data-frame columns hold them; other bad input raises as
         in `resolve`.
         """
-        tolist = getattr(names, "tolist", None)  # NumPy arrays and pandas Series: C speed
+        pd = sys.modules.get("pandas")
+        if pd is not None and isinstance(names, pd.Series):  # distinct values found in C
+            import numpy as np
+
+            codes, uniques = _factorize(pd, names)
+            found = self._resolve_cells(uniques.tolist(), date, country, kinds)
+            table = np.fromiter(found, dtype=object, count=len(found))
+            return cast("list[Resolution | None]", table.take(codes).tolist())
+        tolist = getattr(names, "tolist", None)  # NumPy arrays: C speed
         values: list[object] = tolist() if callable(tolist) else list(names)
         try:
             distinct = dict.fromkeys(values)
@@ -166,13 +196,24 @@ class Normalizer:
             distinct = dict.fromkeys(v for v in values if isinstance(v, str))
             values = [v if isinstance(v, str) else None for v in values]
             distinct[None] = None
-        answers = {
-            value: self.resolve(value, date=date, country=country, kinds=kinds)
-            if isinstance(value, str)
-            else None
-            for value in distinct
-        }
+        cells = self._resolve_cells(distinct, date, country, kinds)
+        answers = dict(zip(distinct, cells, strict=True))
         return list(map(answers.__getitem__, values))
+
+    def _resolve_cells(
+        self,
+        cells: Iterable[object],
+        date: dt.date | str | None,
+        country: str | None,
+        kinds: Collection[EntityKind | str] | None,
+    ) -> list[Resolution | None]:
+        """Column cells resolved; a missing value (None, NaN, any non-str) gives None."""
+        kind_set = None if kinds is None else _kind_set(kinds)
+        resolve = self._resolve
+        return [
+            resolve(cell, date, country, kind_set) if isinstance(cell, str) else None
+            for cell in cells
+        ]
 
     def to_frame(
         self,
@@ -189,20 +230,25 @@ class Normalizer:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             msg = "to_frame() needs pandas: pip install 'diplonorm[frames]'"
             raise ImportError(msg) from exc
-        values = list(names)
-        results = self.resolve_many(values, date=date, country=country, kinds=kinds)
-        columns: dict[str, list[object]] = {
-            "name": values,
-            "canonical": [r.canonical if r else None for r in results],
-            "country": [r.country if r else None for r in results],
-            "entity_id": [r.entity_id if r else None for r in results],
-            "kind": [r.kind.value if r else None for r in results],
-            "score": [r.score if r else None for r in results],
-            "method": [r.method if r else None for r in results],
-            "cameo": [r.cameo if r else None for r in results],
-        }
-        index = names.index if isinstance(names, pd.Series) else None
-        return pd.DataFrame(columns, index=index)
+        series = names if isinstance(names, pd.Series) else pd.Series(list(names), dtype=object)
+        codes, uniques = _factorize(pd, series)
+        answers = self._resolve_cells(uniques.tolist(), date, country, kinds)
+        table = pd.DataFrame(
+            {
+                "canonical": [r.canonical if r else None for r in answers],
+                "country": [r.country if r else None for r in answers],
+                "entity_id": [r.entity_id if r else None for r in answers],
+                "kind": [r.kind.value if r else None for r in answers],
+                "score": [r.score if r else None for r in answers],
+                "method": [r.method if r else None for r in answers],
+                "cameo": [r.cameo if r else None for r in answers],
+            }
+        )
+        # Each distinct value is resolved and converted once; rows are taken at C speed.
+        frame = table.take(codes)
+        frame.index = series.index
+        frame.insert(0, "name", series.array)
+        return frame
 
     def codes(self, resolution: Resolution, *, date: dt.date | str | None = None) -> Codes:
         """ISO3, CAMEO actor code and Wikidata QID of an answer; a person answered by name

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import NamedTuple
 
 import attrs
@@ -39,6 +39,9 @@ _STOPWORD_TEXT = (
     "east west central union ministry minister department office council"
 )
 STOPWORDS = frozenset(_STOPWORD_TEXT.split(" "))
+#: A word in at least this many alias forms does not identify one either ("republika", "inc",
+#: "mohamed"): found from the data when the index is built.
+FREQUENT = 200
 _PER_BLOCK = 8
 #: Slack for float rounding at the bounds of `length_range`.
 _EPSILON = 1e-9
@@ -49,9 +52,11 @@ def comparable(key: str) -> str:
     return " ".join(sorted(fold_case(key).split()))
 
 
-def _blocks(form: str) -> set[str]:
+def _blocks(form: str, common: frozenset[str]) -> set[str]:
+    """The blocks of a form: the first two letters of its words that are not `common`
+    (of all its words when every one is)."""
     words = form.split()
-    significant = [w for w in words if w not in STOPWORDS] or words
+    significant = [w for w in words if w not in common] or words
     return {w[:2] for w in significant}
 
 
@@ -84,13 +89,18 @@ class FuzzyIndex:
     """Alias keys grouped in blocks, built once per gazetteer on first use."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
-        forms: dict[str, dict[str, str]] = defaultdict(dict)
+        keys_by_form: dict[str, str] = {}
         for key in gazetteer.alias_keys:
             form = comparable(key)
-            if len(form.replace(" ", "")) < MIN_LENGTH - 1:
-                continue
-            for block in _blocks(form):
-                forms[block].setdefault(form, key)
+            if len(form.replace(" ", "")) >= MIN_LENGTH - 1:
+                keys_by_form.setdefault(form, key)
+        counts = Counter(word for form in keys_by_form for word in set(form.split()))
+        #: Words that form no block: the stopwords and the words frequent in this data.
+        self.common = STOPWORDS | {word for word, count in counts.items() if count >= FREQUENT}
+        forms: dict[str, dict[str, str]] = defaultdict(dict)
+        for form, key in keys_by_form.items():
+            for block in _blocks(form, self.common):
+                forms[block][form] = key
         self.blocks = {b: _block(by_form) for b, by_form in forms.items()}
 
     def search(self, query_form: str, cutoff: float) -> dict[str, float]:
@@ -99,7 +109,7 @@ class FuzzyIndex:
 
         scores: dict[str, float] = {}
         shortest, longest = length_range(len(query_form), cutoff)
-        for block_name in _blocks(query_form):
+        for block_name in _blocks(query_form, self.common):
             block = self.blocks.get(block_name)
             if block is None:
                 continue

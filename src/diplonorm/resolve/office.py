@@ -36,6 +36,11 @@ class _Reading(NamedTuple):
     modifier_text: str
 
 
+def title_words(gazetteer: Gazetteer) -> frozenset[str]:
+    """Every word of every office title: a query without one cannot be read as a title."""
+    return frozenset(word for title in gazetteer.title_keys for word in title.split(" "))
+
+
 def _strip_the(words: list[str]) -> str:
     while len(words) > 1 and words[0] == "the":
         words = words[1:]
@@ -57,7 +62,7 @@ class OfficeStrategy:
             yield _Reading(key, None, "")
         words = key.split(" ")
         n = len(words)
-        if n > _MAX_WORDS:
+        if n > _MAX_WORDS or self.gazetteer.derived("title words", title_words).isdisjoint(words):
             return
         for i in range(n):
             for j in range(i + 1, n + 1):
