@@ -31,6 +31,8 @@ _MISS: Any = object()
 #: Footnote marks at the end of a name, as in tables copied from the web: "France[1]",
 #: "Niger [a]", "Chad (2)", "Peru*". Longer brackets ("Congo (Brazzaville)") are kept.
 _FOOTNOTES = re.compile(r"(?:\s*(?:\[[^\[\]]{1,3}\]|\((?:\d{1,3}|[a-z])\)|[*\u2020\u2021]+))+$")
+#: Last characters of a name that ends in a footnote mark (spares the pattern otherwise).
+_FOOTNOTE_ENDS = ("]", ")", "*", "\u2020", "\u2021")
 
 
 def _factorize(pd: Any, series: Any) -> tuple[Any, Any]:
@@ -119,7 +121,7 @@ class Normalizer:
             raise ValueError(msg)
         day = coerce_date(date)
         hint = _country_hint(country)
-        key = normalize(_FOOTNOTES.sub("", name))
+        key = normalize(_FOOTNOTES.sub("", name) if name.endswith(_FOOTNOTE_ENDS) else name)
         if not key:
             return None
         return Query(name, key, day, hint)
