@@ -993,6 +993,13 @@ def header(cfg: Config) -> str:
             f"({sys.executable})",
             f"- versions: {versions}",
             f"- bundled data: {norm.gazetteer!r}; compiled index {index}",
+            "- bytecode caches: "
+            + (
+                "off (PYTHONDONTWRITEBYTECODE is set: every import compiles its source, "
+                "unlike an installed package)"
+                if sys.dont_write_bytecode
+                else "on (imports read .pyc files, as in an installed package)"
+            ),
         ]
     )
 
