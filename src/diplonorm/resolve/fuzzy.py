@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import NamedTuple
 
 import attrs
@@ -52,10 +52,9 @@ def comparable(key: str) -> str:
     return " ".join(sorted(fold_case(key).split()))
 
 
-def _blocks(form: str, common: frozenset[str]) -> set[str]:
-    """The blocks of a form: the first two letters of its words that are not `common`
-    (of all its words when every one is)."""
-    words = form.split()
+def _blocks(words: list[str], common: frozenset[str]) -> set[str]:
+    """The blocks of a form's words: the first two letters of those that are not `common`
+    (of all of them when every one is)."""
     significant = [w for w in words if w not in common] or words
     return {w[:2] for w in significant}
 
@@ -67,11 +66,6 @@ class _Block(NamedTuple):
     forms: list[str]
     lengths: list[int]
     keys: list[str]
-
-
-def _block(by_form: dict[str, str]) -> _Block:
-    forms = sorted(by_form, key=lambda form: (len(form), form))
-    return _Block(forms, [len(f) for f in forms], [by_form[f] for f in forms])
 
 
 def length_range(length: int, cutoff: float) -> tuple[int, int]:
@@ -92,16 +86,23 @@ class FuzzyIndex:
         keys_by_form: dict[str, str] = {}
         for key in gazetteer.alias_keys:
             form = comparable(key)
-            if len(form.replace(" ", "")) >= MIN_LENGTH - 1:
+            if len(form) - form.count(" ") >= MIN_LENGTH - 1:
                 keys_by_form.setdefault(form, key)
-        counts = Counter(word for form in keys_by_form for word in set(form.split()))
+        ordered = sorted(keys_by_form, key=lambda form: (len(form), form))
+        words_of = [form.split() for form in ordered]
+        counts = Counter(word for words in words_of for word in set(words))
         #: Words that form no block: the stopwords and the words frequent in this data.
         self.common = STOPWORDS | {word for word, count in counts.items() if count >= FREQUENT}
-        forms: dict[str, dict[str, str]] = defaultdict(dict)
-        for form, key in keys_by_form.items():
-            for block in _blocks(form, self.common):
-                forms[block][form] = key
-        self.blocks = {b: _block(by_form) for b, by_form in forms.items()}
+        #: Blocks by name; forms are added shortest first, so each block is sorted by length.
+        self.blocks: dict[str, _Block] = {}
+        for form, words in zip(ordered, words_of, strict=True):
+            for name in _blocks(words, self.common):
+                block = self.blocks.get(name)
+                if block is None:
+                    block = self.blocks[name] = _Block([], [], [])
+                block.forms.append(form)
+                block.lengths.append(len(form))
+                block.keys.append(keys_by_form[form])
 
     def search(self, query_form: str, cutoff: float) -> dict[str, float]:
         """Best ratio per alias key over the query's blocks, at or above `cutoff`."""
@@ -109,7 +110,7 @@ class FuzzyIndex:
 
         scores: dict[str, float] = {}
         shortest, longest = length_range(len(query_form), cutoff)
-        for block_name in _blocks(query_form, self.common):
+        for block_name in _blocks(query_form.split(), self.common):
             block = self.blocks.get(block_name)
             if block is None:
                 continue
