@@ -115,6 +115,18 @@ class TestRoleNominals:
         assert role.entity_id == "person:theresa-may"
         assert "mentions most" in role.evidence
 
+    def test_holder_named_by_a_partial_name(self, norm: Normalizer) -> None:
+        """A holder the document names only by a partial name decides the title, before the
+        state the document mentions most."""
+        text = (
+            "Britain and Britain's allies met U.S. officials. Sullivan said the talks went "
+            "well, the national security adviser added."
+        )
+        mentions = norm.annotate(text, date="2022-06-01")
+        role = by_text(mentions, "national security adviser")[0]
+        assert role.entity_id == "person:jake-sullivan"
+        assert "named in the document" in role.evidence
+
     def test_counterpart(self, norm: Normalizer) -> None:
         """'his Russian counterpart' holds the Russian office of the same role."""
         text = "Secretary of State Antony Blinken met his Russian counterpart on Friday."
@@ -225,6 +237,23 @@ class TestMetonymy:
     def test_places_are_not_state_actors(self, norm: Normalizer, text: str) -> None:
         """Locations, datelines, trips and event names produce no state-actor mention."""
         assert [m for m in norm.annotate(text) if m.kind is EntityKind.STATE] == []
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "OSAKA, Japan (Reuters)\t- Leaders met.",
+            "Updated.\nOSAKA, Japan (Reuters) \u2013 Leaders met.",
+            "OSAKA, Japan \u2014 Leaders met.",
+        ],
+    )
+    def test_datelines_with_any_dash_on_any_line(self, norm: Normalizer, text: str) -> None:
+        """A dateline is found after a tab, with an en or em dash, and on a later line."""
+        assert norm.annotate(text) == []
+
+    def test_dashes_in_the_body_are_not_datelines(self, norm: Normalizer) -> None:
+        """A spaced dash in running text drops nothing."""
+        mentions = norm.annotate("Japan - and China \u2013 agreed.")
+        assert [m.country for m in mentions] == ["JPN", "CHN"]
 
     def test_locations_can_be_kept(self) -> None:
         """With locations='keep' a place use stays, marked as a location."""

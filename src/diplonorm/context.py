@@ -18,12 +18,12 @@ Every decision is written into the evidence. See docs/resolution.md for the rule
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Sequence
-from itertools import compress
+from itertools import chain, compress
 
 import attrs
 
@@ -187,16 +187,53 @@ def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
     return out
 
 
+def family_firsts(gazetteer: Gazetteer) -> frozenset[str]:
+    """First words of the family names of all persons: the token keys where a partial name
+    can begin, found in one C-level pass over the keys (see `DocumentContext`)."""
+    return gazetteer.derived("family-firsts", _family_firsts)
+
+
+def _family_firsts(gazetteer: Gazetteer) -> frozenset[str]:
+    return frozenset(key.split(" ")[0] for key in gazetteer.family_index())
+
+
 def _document_cues(mentions: Sequence[Mention]) -> frozenset[str]:
     """What the document mentions: the ISO3 codes of its states and the ids of its entities
     (a bare family name is read as an official only of a state or body the text names)."""
     cues: set[str] = set()
     for m in mentions:
         if m.resolution is not None:
-            cues.add(m.resolution.entity_id)
-            if m.resolution.kind is EntityKind.STATE and m.resolution.country:
-                cues.add(m.resolution.country)
+            entity = m.resolution.entity
+            cues.add(entity.id)
+            if entity.kind is EntityKind.STATE and entity.country:
+                cues.add(entity.country)
     return frozenset(cues)
+
+
+@attrs.frozen(slots=True)
+class _Named:
+    """Who and what the document names, gathered in one pass for the partial-name and
+    role-nominal rules: persons by name (role "name", resolved) in text order, with their
+    entities, and the number of state mentions that are not places, by country."""
+
+    persons: list[tuple[Mention, Entity]]
+    states: dict[str | None, int]
+
+
+def _named(mentions: Sequence[Mention]) -> _Named:
+    """The persons and state counts of mentions in text order (see `_Named`)."""
+    persons: list[tuple[Mention, Entity]] = []
+    states: dict[str | None, int] = {}
+    for m in mentions:
+        if m.resolution is None:
+            continue
+        entity = m.resolution.entity
+        if entity.kind is EntityKind.PERSON:
+            if m.role == "name":
+                persons.append((m, entity))
+        elif entity.kind is EntityKind.STATE and m.role != "location":
+            states[entity.country] = states.get(entity.country, 0) + 1
+    return _Named(persons, states)
 
 
 _Holding = tuple[tuple[str, Office, Tenure], ...]
@@ -260,33 +297,36 @@ class DocumentContext:
         self._mentions_for_cues: list[Mention] = []
 
     def apply(self, mentions: list[Mention]) -> list[Mention]:
-        """The mentions after every context rule, in text order."""
+        """The mentions (in text order) after every context rule, still in text order: each
+        rule keeps the order, so no sort is needed at the end."""
         mentions = self._datelines(mentions)
         mentions = self._metonymy(mentions)
+        # The later rules add persons and titles only, so the states stay as counted here.
+        named = _named(mentions)
         if self.settings.partial_names:
-            mentions = self._partial_names(mentions)
+            mentions = self._partial_names(mentions, named)
         if self.settings.counterparts:
             mentions = self._counterparts(mentions)
         if self.settings.role_nominals:
-            mentions = self._role_nominals(mentions)
-        return sorted(mentions, key=_span_key)
-
-    # -- token helpers -------------------------------------------------------------------
-
-    def _token_at(self, offset: int) -> int:
-        return bisect_left(self.tokens.starts, offset)
-
-    def _previous_keys(self, offset: int, count: int) -> list[str]:
-        i = self._token_at(offset)
-        return self.tokens.keys[max(0, i - count) : i]
+            mentions = self._role_nominals(mentions, named)
+        return mentions
 
     # -- 1. datelines and metonymy -------------------------------------------------------
 
     def _datelines(self, mentions: list[Mention]) -> list[Mention]:
         """Drop what stands in a dateline ("GENEVA (Reuters) -"): places and agencies."""
-        if _DATELINE_DASH.search(self.text) is None:
+        text = self.text
+        if not _has_spaced_dash(text):
             return mentions
-        regions = [m.span() for m in _DATELINE_LINE.finditer(self.text)]
+        # A dateline lies within one line that holds a spaced dash: match only there.
+        regions = []
+        line_start = 0
+        for line in text.split("\n"):
+            if _has_spaced_dash(line):
+                found = _DATELINE_LINE.match(text, line_start)
+                if found is not None:
+                    regions.append(found.span())
+            line_start += len(line) + 1
         if not regions:
             return mentions
         limit = regions[-1][1]
@@ -323,7 +363,9 @@ class DocumentContext:
             at_line_start = text[line_start : m.start].strip() == ""
             if at_line_start and (_DATELINE.match(text, m.end) or text.startswith(",", m.end)):
                 return "dateline"
-        before = self._previous_keys(m.start, 3)
+        starts, keys = self.tokens.starts, self.tokens.keys
+        first = bisect_left(starts, m.start)
+        before = keys[max(0, first - 3) : first]
         while before and before[-1] == "the":
             before = before[:-1]
         if before and before[-1] in LOCATIVE:
@@ -334,10 +376,10 @@ class DocumentContext:
             rest = [k for k in before[:-1] if k not in _MOTION_ADVERBS]
             if rest and rest[-1] in MOTION:
                 return f"after {rest[-1]!r} to"
-        following = self._token_at(m.end)
-        if following < len(self.tokens.keys) and self.tokens.keys[following] in EVENT_NOUNS:
-            return f"names an event ({self.tokens.keys[following]!r})"
-        if self._followed_by_own_state(m):
+        following = bisect_left(starts, m.end, first)
+        if following < len(keys) and keys[following] in EVENT_NOUNS:
+            return f"names an event ({keys[following]!r})"
+        if self._followed_by_own_state(m, following):
             return "followed by its state"
         if previous_location is not None and _LIST_GAP.fullmatch(
             text, previous_location.end, m.start
@@ -347,44 +389,46 @@ class DocumentContext:
 
     # -- 2. partial names ----------------------------------------------------------------
 
-    def _partial_names(self, mentions: list[Mention]) -> list[Mention]:
+    def _partial_names(self, mentions: list[Mention], named: _Named) -> list[Mention]:
+        """The mentions with the partial names added; those linked to a person are also
+        added to `named.persons`, for the role nominals."""
         by_family: dict[str, list[tuple[Mention, Entity]]] = {}
-        for m in mentions:
-            res = m.resolution
-            if res is not None and m.role == "name" and res.entity.kind is EntityKind.PERSON:
-                for key in family_keys(res.entity):
-                    by_family.setdefault(key, []).append((m, res.entity))
+        for pair in named.persons:
+            for key in family_keys(pair[1]):
+                by_family.setdefault(key, []).append(pair)
         by_first = surname_firsts(self.gazetteer)
-        local: dict[str, list[list[str]]] = {}
         holders = holder_families(self.gazetteer)
-        for name in [k for k in by_family if k not in holders]:
-            words = name.split(" ")
-            local.setdefault(words[0], list(by_first.get(words[0], []))).append(words)
-        for options in local.values():
-            options.sort(key=len, reverse=True)
+        # Family names of the document's persons that no office holder has, by first word.
+        local: dict[str, list[list[str]]] = {}
+        for name in by_family:
+            if name not in holders:
+                words = name.split(" ")
+                local.setdefault(words[0], []).append(words)
+        keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
+        text = self.text
+        # Where a family name may begin: one C-level pass over the keys.
+        firsts = family_firsts(self.gazetteer)
+        hits = list(compress(range(len(keys)), map(firsts.__contains__, keys)))
+        unwatched = [w for w in local if w not in firsts]
+        if unwatched:  # family names of document-local actors
+            hits = sorted(chain(hits, *(_positions(keys, w) for w in unwatched)))
         coverage = self._coverage(mentions)
         self._cues = None
         self._mentions_for_cues = mentions
-        keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
-        n = len(keys)
-        hits = list(compress(range(n), map(by_first.__contains__, keys)))
-        if local:  # repeats are skipped below
-            hits += compress(range(n), map(local.__contains__, keys))
-            hits.sort()
         added: list[Mention] = []
         after = 0
-        text = self.text
         covered_starts, covered_ends = coverage
         for i in hits:
             start = starts[i]
             if i < after or not text[start].isupper():
                 continue
+            if keys[i] not in by_first and keys[i] not in local:
+                continue
             after = i + 1
             j = bisect_left(covered_starts, ends[i])
             if j and covered_ends[j - 1] > start:
                 continue  # inside a mention already found
-            options = local.get(keys[i]) or by_first[keys[i]]
-            found = self._name_at(i, options, coverage)
+            found = self._name_at(i, _family_options(keys[i], by_first, local), coverage)
             if found is None:
                 continue
             key = " ".join(found)
@@ -399,6 +443,8 @@ class DocumentContext:
                 after = last + 1
         if not added:
             return mentions
+        named.persons.extend((m, m.resolution.entity) for m in added if m.resolution)
+        named.persons.sort(key=lambda pair: _span_key(pair[0]))
         return sorted(mentions + added, key=_span_key)
 
     def _name_at(
@@ -436,11 +482,13 @@ class DocumentContext:
         following = keys[i + 1] if i + 1 < len(keys) else ""
         return previous in _NEAR_MONTH or previous.isdigit() or following.isdigit()
 
-    def _followed_by_own_state(self, m: Mention) -> bool:
-        """True for "Rome, Italy": the capital followed by the name of its own state."""
+    def _followed_by_own_state(self, m: Mention, i: int) -> bool:
+        """True for "Rome, Italy": the capital followed (from token i) by the name of its own
+        state."""
         starts, keys = self.tokens.starts, self.tokens.keys
-        i = self._token_at(m.end)
-        if i >= len(keys) or not _COMMA_GAP.fullmatch(self.text, m.end, starts[i]):
+        if not self.text.startswith(",", m.end) or i >= len(keys):
+            return False
+        if not _COMMA_GAP.fullmatch(self.text, m.end, starts[i]):
             return False
         for length in (3, 2, 1):
             key = " ".join(keys[i : i + length])
@@ -568,7 +616,7 @@ class DocumentContext:
                 continue
             mention = self._counterpart(mentions, modifier, starts[i], ends[i])
             added.append(mention)
-        return mentions + added
+        return sorted(mentions + added, key=_span_key) if added else mentions
 
     def _named_after(self, by_start: dict[int, Mention], end: int) -> bool:
         """True when a person's name follows the word directly ("counterpart Dmytro Kuleba")."""
@@ -630,7 +678,7 @@ class DocumentContext:
 
     # -- 4. role nominals ----------------------------------------------------------------
 
-    def _role_nominals(self, mentions: list[Mention]) -> list[Mention]:
+    def _role_nominals(self, mentions: list[Mention], named: _Named) -> list[Mention]:
         open_titles = [
             i
             for i, m in enumerate(mentions)
@@ -638,24 +686,16 @@ class DocumentContext:
         ]
         if not open_titles:
             return mentions
-        named: dict[str, list[int]] = {}
-        states: Counter[str | None] = Counter()
-        for m in mentions:
-            res = m.resolution
-            if res is None:
-                continue
-            kind = res.entity.kind
-            if kind is EntityKind.PERSON and m.role == "name":
-                named.setdefault(res.entity.id, []).append(m.start)
-            elif kind is EntityKind.STATE and m.role != "location":
-                states[res.entity.country] += 1
+        where: dict[str, list[int]] = {}
+        for m, entity in named.persons:
+            where.setdefault(entity.id, []).append(m.start)
         out = list(mentions)
         for i in open_titles:
-            out[i] = self._pick_office(out[i], named, states)
+            out[i] = self._pick_office(out[i], where, named.states)
         return out
 
     def _pick_office(
-        self, m: Mention, named: dict[str, list[int]], states: Counter[str | None]
+        self, m: Mention, named: dict[str, list[int]], states: dict[str | None, int]
     ) -> Mention:
         by_entity, by_country = _office_options(m.candidates)
         mentioned = [by_entity[e] for e in named if e in by_entity]
@@ -666,14 +706,16 @@ class DocumentContext:
             nearest = where[i - 1] if i else where[0]
             why = f"its holder {chosen.canonical} is named in the document (offset {nearest})"
             return self._decided(m, chosen, why, 80.0)
-        ranked = sorted(
-            ((n, c) for c, n in states.items() if c in by_country), key=lambda p: (-p[0], p[1])
-        )
-        if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
-            country = ranked[0][1]
+        counts = {c: n for c, n in states.items() if c in by_country}
+        if not counts:
+            return m
+        most = max(counts.values())
+        leaders = [c for c, n in counts.items() if n == most]
+        if len(leaders) == 1:
+            (country,) = leaders
             picks = by_country[country]
             if len({c.entity_id for c in picks}) == 1:
-                why = f"{country} is the state the document mentions most ({ranked[0][0]} times)"
+                why = f"{country} is the state the document mentions most ({most} times)"
                 return self._decided(m, picks[0], why, 70.0)
         return m
 
@@ -687,8 +729,16 @@ class DocumentContext:
 
     def _decided(self, m: Mention, chosen: Resolution, why: str, score: float) -> Mention:
         evidence = f"{chosen.evidence}; chosen from the document: {why}"
-        res = attrs.evolve(chosen, score=score, method="context", evidence=evidence)
-        return attrs.evolve(m, resolution=res, candidates=())
+        res = Resolution(
+            chosen.entity,
+            score,
+            "context",
+            evidence,
+            chosen.matched,
+            chosen.alias_kind,
+            chosen.office,
+        )
+        return Mention(m.start, m.end, m.text, res, m.label, m.role, (), m.note)
 
 
 _GOVERNMENT_NOTE = "capital or seat of government used for the government"
@@ -697,6 +747,36 @@ _GOVERNMENT_NOTE = "capital or seat of government used for the government"
 def _span_key(m: Mention) -> tuple[int, int]:
     """Text order of mentions."""
     return m.start, m.end
+
+
+def _has_spaced_dash(text: str) -> bool:
+    """True when a dash stands between blanks, as in every dateline; substring tests are
+    much faster than the regex, which is needed only for tabs."""
+    if "\t" in text:
+        return _DATELINE_DASH.search(text) is not None
+    return " - " in text or " \u2013 " in text or " \u2014 " in text
+
+
+def _positions(keys: list[str], word: str) -> list[int]:
+    """Where `word` stands among the token keys (`list.index` scans in C)."""
+    found: list[int] = []
+    i = -1
+    with contextlib.suppress(ValueError):
+        while True:
+            i = keys.index(word, i + 1)
+            found.append(i)
+    return found
+
+
+def _family_options(
+    word: str, by_first: dict[str, list[list[str]]], local: dict[str, list[list[str]]]
+) -> list[list[str]]:
+    """The family names (as word lists) beginning with `word`, longest first: the office
+    holders' and the document's own."""
+    own = local.get(word)
+    if own is None:
+        return by_first[word]
+    return sorted([*by_first.get(word, ()), *own], key=len, reverse=True)
 
 
 _OptionIndex = tuple[dict[str, Resolution], dict[str, list[Resolution]]]
