@@ -220,22 +220,6 @@ class _Named:
     states: dict[str | None, int]
 
 
-def _named(mentions: Sequence[Mention]) -> _Named:
-    """The persons and state counts of mentions in text order (see `_Named`)."""
-    persons: list[tuple[Mention, Entity]] = []
-    states: dict[str | None, int] = {}
-    for m in mentions:
-        if m.resolution is None:
-            continue
-        entity = m.resolution.entity
-        if entity.kind is EntityKind.PERSON:
-            if m.role == "name":
-                persons.append((m, entity))
-        elif entity.kind is EntityKind.STATE and m.role != "location":
-            states[entity.country] = states.get(entity.country, 0) + 1
-    return _Named(persons, states)
-
-
 _Holding = tuple[tuple[str, Office, Tenure], ...]
 
 
@@ -300,9 +284,8 @@ class DocumentContext:
         """The mentions (in text order) after every context rule, still in text order: each
         rule keeps the order, so no sort is needed at the end."""
         mentions = self._datelines(mentions)
-        mentions = self._metonymy(mentions)
         # The later rules add persons and titles only, so the states stay as counted here.
-        named = _named(mentions)
+        mentions, named = self._metonymy(mentions)
         if self.settings.partial_names:
             mentions = self._partial_names(mentions, named)
         if self.settings.counterparts:
@@ -336,25 +319,37 @@ class DocumentContext:
             if m.start >= limit or not any(s <= m.start and m.end <= e for s, e in regions)
         ]
 
-    def _metonymy(self, mentions: list[Mention]) -> list[Mention]:
+    def _metonymy(self, mentions: list[Mention]) -> tuple[list[Mention], _Named]:
+        """Capitals and seats of government read as the government or as a place; in the same
+        pass, who and what the document names (see `_Named`)."""
         out: list[Mention] = []
+        persons: list[tuple[Mention, Entity]] = []
+        states: dict[str | None, int] = {}
         previous_location: Mention | None = None
         for m in mentions:
             res = m.resolution
-            if res is None or res.alias_kind is not AliasKind.METONYM:
+            if res is None:
                 out.append(m)
                 previous_location = None
                 continue
-            why = self._location_cue(m, previous_location)
-            if why is None:
-                out.append(_with_role(m, "government", _GOVERNMENT_NOTE))
-                previous_location = None
-                continue
-            previous_location = m
-            if self.settings.locations == "keep":
-                note = f"used as a place ({why}), not for the government"
-                out.append(_with_role(m, "location", note))
-        return out
+            if res.alias_kind is AliasKind.METONYM:
+                why = self._location_cue(m, previous_location)
+                if why is not None:
+                    previous_location = m
+                    if self.settings.locations == "keep":
+                        note = f"used as a place ({why}), not for the government"
+                        out.append(_with_role(m, "location", note))
+                    continue
+                m = _with_role(m, "government", _GOVERNMENT_NOTE)
+            out.append(m)
+            previous_location = None
+            entity = res.entity
+            if entity.kind is EntityKind.PERSON:
+                if m.role == "name":
+                    persons.append((m, entity))
+            elif entity.kind is EntityKind.STATE:
+                states[entity.country] = states.get(entity.country, 0) + 1
+        return out, _Named(persons, states)
 
     def _location_cue(self, m: Mention, previous_location: Mention | None) -> str | None:
         text = self.text
@@ -412,6 +407,9 @@ class DocumentContext:
         unwatched = [w for w in local if w not in firsts]
         if unwatched:  # family names of document-local actors
             hits = sorted(chain(hits, *(_positions(keys, w) for w in unwatched)))
+        # Only capitalized words begin a name ("Said", not "said"): tested at C level.
+        initials = map(text.__getitem__, map(starts.__getitem__, hits))
+        hits = list(compress(hits, map(str.isupper, initials)))
         coverage = self._coverage(mentions)
         self._cues = None
         self._mentions_for_cues = mentions
@@ -420,7 +418,7 @@ class DocumentContext:
         covered_starts, covered_ends = coverage
         for i in hits:
             start = starts[i]
-            if i < after or not text[start].isupper():
+            if i < after:
                 continue
             if keys[i] not in by_first and keys[i] not in local:
                 continue
