@@ -187,6 +187,16 @@ def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
     return out
 
 
+def family_firsts(gazetteer: Gazetteer) -> frozenset[str]:
+    """First words of the family names of all persons: the token keys where a partial name
+    can begin, found in one C-level pass over the keys (see `DocumentContext`)."""
+    return gazetteer.derived("family-firsts", _family_firsts)
+
+
+def _family_firsts(gazetteer: Gazetteer) -> frozenset[str]:
+    return frozenset(key.split(" ")[0] for key in gazetteer.family_index())
+
+
 def _document_cues(mentions: Sequence[Mention]) -> frozenset[str]:
     """What the document mentions: the ISO3 codes of its states and the ids of its entities
     (a bare family name is read as an official only of a state or body the text names)."""
@@ -391,10 +401,10 @@ class DocumentContext:
                 local.setdefault(words[0], []).append(words)
         keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
         text = self.text
-        # Where a family name may begin: one C-level pass over the keys for the office
-        # holders' names, a search for each name of the document's other persons.
-        hits = list(compress(range(len(keys)), map(by_first.__contains__, keys)))
-        unwatched = [w for w in local if w not in by_first]
+        # Where a family name may begin: one C-level pass over the keys.
+        firsts = family_firsts(self.gazetteer)
+        hits = list(compress(range(len(keys)), map(firsts.__contains__, keys)))
+        unwatched = [w for w in local if w not in firsts]
         if unwatched:  # family names of document-local actors
             hits = sorted(chain(hits, *(_positions(keys, w) for w in unwatched)))
         # Only capitalized words begin a name ("Said", not "said"): tested at C level.
@@ -409,6 +419,8 @@ class DocumentContext:
         for i in hits:
             start = starts[i]
             if i < after:
+                continue
+            if keys[i] not in by_first and keys[i] not in local:
                 continue
             after = i + 1
             j = bisect_left(covered_starts, ends[i])
