@@ -604,8 +604,8 @@ class DocumentContext:
         by_end = {m.end: m for m in mentions}
         by_start = {m.start: m for m in mentions}
         added = []
-        for i, key in enumerate(keys):
-            if key not in COUNTERPART_WORDS or i == 0:
+        for i in compress(range(len(keys)), map(COUNTERPART_WORDS.__contains__, keys)):
+            if i == 0:
                 continue
             if self._named_after(by_start, ends[i]):
                 continue  # "his Ukrainian counterpart Dmytro Kuleba": the name is the mention
@@ -696,7 +696,10 @@ class DocumentContext:
         self, m: Mention, named: dict[str, list[int]], states: dict[str | None, int]
     ) -> Mention:
         by_entity, by_country = _office_options(m.candidates)
-        mentioned = [by_entity[e] for e in named if e in by_entity]
+        if len(named) < len(by_entity):
+            mentioned = [by_entity[e] for e in named if e in by_entity]
+        else:
+            mentioned = [c for e, c in by_entity.items() if e in named]
         if mentioned:
             chosen = min(mentioned, key=lambda c: self._distance(named[c.entity_id], m.start))
             where = named[chosen.entity_id]
