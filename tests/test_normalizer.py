@@ -352,6 +352,16 @@ def test_transposed_letters(norm: Normalizer) -> None:
     assert (res.country, res.method) == ("DEU", "fuzzy")
 
 
+def test_all_caps_names_with_an_article(norm: Normalizer) -> None:
+    """A leading "THE" in capitals is the article, not an acronym: "THE GAMBIA" is Gambia."""
+    found = {name: norm.resolve(name) for name in ("THE GAMBIA", "THE NETHERLANDS", "THE US")}
+    assert {n: r.country if r else None for n, r in found.items()} == {
+        "THE GAMBIA": "GMB",
+        "THE NETHERLANDS": "NLD",
+        "THE US": "USA",
+    }
+
+
 def test_cut_names_block_their_neighbours(norm: Normalizer) -> None:
     """'Austral' is a cut 'Australia': it must not become 'Austria' by default."""
     assert norm.resolve("Austral") is None

@@ -17,6 +17,8 @@ from tests.strategies import any_text, name_like
         ("U.S", "US"),
         ("the Netherlands", "Netherlands"),
         ("The Gambia", "gambia"),
+        ("THE GAMBIA", "gambia"),
+        ("THE US", "US"),
         ("China’s", "China"),
         ("Beijing's", "beijing"),
         ("Philippines'", "Philippines"),

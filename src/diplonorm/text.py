@@ -184,6 +184,10 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
     return list(zip(tokens.starts, tokens.ends, tokens.keys, strict=True))
 
 
+#: A leading article as `token_keys` gives it: "the" casefolded, or "THE" kept as an acronym.
+_THE = frozenset({"the", "THE"})
+
+
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Return the lookup key of a name or alias.
@@ -191,7 +195,8 @@ def normalize(text: str) -> str:
     Steps, word by word (see `tokenize`): NFKC; quotes and dashes unified; dots of
     abbreviations dropped ("U.S." = "US"); punctuation, hyphens and white space separate
     words; "&" and "+" become "and" and "plus"; possessives go; Latin diacritics are folded;
-    words are casefolded except all-caps acronyms of 2-5 letters; a leading "the" goes.
+    words are casefolded except all-caps acronyms of 2-5 letters; a leading "the" goes, in
+    any case ("THE GAMBIA" is "gambia": "THE" is never read as an acronym there).
     The function is idempotent: ``normalize(normalize(x)) == normalize(x)``.
     """
     if not isinstance(text, str):
@@ -202,7 +207,7 @@ def normalize(text: str) -> str:
     for raw in _RAW_TOKEN.findall(text):
         keys = get(raw)
         words.extend(token_keys(raw) if keys is None else keys)
-    while len(words) > 1 and words[0] == "the":
+    while len(words) > 1 and words[0] in _THE:
         del words[0]
     return " ".join(words)
 

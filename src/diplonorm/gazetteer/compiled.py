@@ -35,7 +35,7 @@ from diplonorm.model import AliasKind, Ambiguity, Entity, EntityKind, Office, Te
 #: Bump when the format of the compiled file changes.
 COMPILED_VERSION = 6
 #: Bump when `diplonorm.text.normalize` changes the keys it produces.
-NORMALIZER_VERSION = 1
+NORMALIZER_VERSION = 2
 
 
 def sources_digest(paths: Iterable[str | os.PathLike[str]], *, crc: bool = True) -> str:
