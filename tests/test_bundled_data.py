@@ -140,6 +140,17 @@ def test_compiled_index_is_current() -> None:
     assert is_current(read_header(data), sources_digest(bundled_paths()))
 
 
+def test_build_check_agrees(capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m diplonorm.gazetteer.build --check` exits 0 for the committed index and
+    builds nothing."""
+    from diplonorm.gazetteer.build import main
+
+    before = (DATA / COMPILED_FILE).stat().st_mtime_ns
+    assert main(["--check"]) == 0
+    assert (DATA / COMPILED_FILE).stat().st_mtime_ns == before
+    assert capsys.readouterr().err == ""
+
+
 def test_compiled_index_matches_the_sources(gaz: Gazetteer) -> None:
     """Loading the compiled index gives the same entities, offices and alias keys."""
     compiled = bundled_gazetteer()
