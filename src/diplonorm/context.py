@@ -18,7 +18,6 @@ Every decision is written into the evidence. See docs/resolution.md for the rule
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from bisect import bisect_left
@@ -404,9 +403,10 @@ class DocumentContext:
         # Where a family name may begin: one C-level pass over the keys.
         firsts = family_firsts(self.gazetteer)
         hits = list(compress(range(len(keys)), map(firsts.__contains__, keys)))
-        unwatched = [w for w in local if w not in firsts]
-        if unwatched:  # family names of document-local actors
-            hits = sorted(chain(hits, *(_positions(keys, w) for w in unwatched)))
+        unwatched = {w for w in local if w not in firsts}
+        if unwatched:  # family names of document-local actors: one more pass, still linear
+            more = compress(range(len(keys)), map(unwatched.__contains__, keys))
+            hits = sorted(chain(hits, more))
         # Only capitalized words begin a name ("Said", not "said"): tested at C level.
         initials = map(text.__getitem__, map(starts.__getitem__, hits))
         hits = list(compress(hits, map(str.isupper, initials)))
@@ -756,17 +756,6 @@ def _has_spaced_dash(text: str) -> bool:
     if "\t" in text:
         return _DATELINE_DASH.search(text) is not None
     return " - " in text or " \u2013 " in text or " \u2014 " in text
-
-
-def _positions(keys: list[str], word: str) -> list[int]:
-    """Where `word` stands among the token keys (`list.index` scans in C)."""
-    found: list[int] = []
-    i = -1
-    with contextlib.suppress(ValueError):
-        while True:
-            i = keys.index(word, i + 1)
-            found.append(i)
-    return found
 
 
 def _family_options(
