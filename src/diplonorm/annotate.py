@@ -19,6 +19,7 @@ from diplonorm.context import (
     MODIFIER_GAP,
     ContextSettings,
     DocumentContext,
+    family_firsts,
     surname_firsts,
 )
 from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, WordTrigger, phrase_index
@@ -112,7 +113,8 @@ class Annotator:
         self.gazetteer: Gazetteer = chain.gazetteer
         self.languages = languages
         index = phrase_index(self.gazetteer, languages)
-        self.detector = Detector(index)
+        watch = family_firsts(self.gazetteer) if context is not None else frozenset()
+        self.detector = Detector(index, watch)
         capitalized = {w.casefold() for w in index.first_words} - index.lowercase_firsts
         any_case = set(index.lowercase_firsts)
         if context is not None:
@@ -131,8 +133,9 @@ class Annotator:
         """Mentions of the text, in text order, with exact offsets."""
         if text.isascii() and not self._maybe(text):
             return []
-        tokens, cands = self.detector.scan(text)
-        found = [self._resolve(text, c, date, country) for c in cands]
+        scan = self.detector.scan(text)
+        tokens = scan.tokens
+        found = [self._resolve(text, c, date, country) for c in scan.candidates]
         extra: list[_Found] = []
         for i, item in enumerate(found):
             if item.cand.kind != TITLE:
@@ -160,7 +163,9 @@ class Annotator:
         mentions = [self._mention(text, f) for f in (*found, *extra) if f.emit]
         mentions.sort(key=lambda m: (m.start, m.end))
         if self.context is not None:
-            stage = DocumentContext(self.gazetteer, text, tokens, date, country, self.context)
+            stage = DocumentContext(
+                self.gazetteer, text, tokens, date, country, self.context, scan.watched
+            )
             mentions = stage.apply(mentions)
         return mentions
 

@@ -188,7 +188,7 @@ def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
 
 def family_firsts(gazetteer: Gazetteer) -> frozenset[str]:
     """First words of the family names of all persons: the token keys where a partial name
-    can begin, found in one C-level pass over the keys (see `DocumentContext`)."""
+    can begin, reported by the detector's pass over the tokens (see `DocumentContext`)."""
     return gazetteer.derived("family-firsts", _family_firsts)
 
 
@@ -258,7 +258,11 @@ def holder_on(office: Office, day: dt.date | None) -> Tenure | None:
 
 
 class DocumentContext:
-    """The context stage for one document."""
+    """The context stage for one document.
+
+    `family_starts` are the positions of the tokens whose key is in `family_firsts`, in text
+    order: the detector finds them in its own pass over the tokens.
+    """
 
     def __init__(
         self,
@@ -268,10 +272,12 @@ class DocumentContext:
         date: dt.date | None,
         country: str | None,
         settings: ContextSettings,
+        family_starts: list[int],
     ) -> None:
         self.gazetteer = gazetteer
         self.text = text
         self.tokens = tokens
+        self.family_starts = family_starts
         self.date = date
         self.country = country
         self.settings = settings
@@ -400,10 +406,9 @@ class DocumentContext:
                 local.setdefault(words[0], []).append(words)
         keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
         text = self.text
-        # Where a family name may begin: one C-level pass over the keys.
-        firsts = family_firsts(self.gazetteer)
-        hits = list(compress(range(len(keys)), map(firsts.__contains__, keys)))
-        unwatched = {w for w in local if w not in firsts}
+        # Where a family name may begin: found by the detector's pass over the tokens.
+        hits = self.family_starts
+        unwatched = local.keys() - family_firsts(self.gazetteer) if local else None
         if unwatched:  # family names of document-local actors: one more pass, still linear
             more = compress(range(len(keys)), map(unwatched.__contains__, keys))
             hits = sorted(chain(hits, more))

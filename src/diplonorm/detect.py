@@ -120,28 +120,63 @@ def phrase_index(gazetteer: Gazetteer, languages: Iterable[str]) -> PhraseIndex:
     return gazetteer.derived(("phrases", langs), lambda gaz: PhraseIndex(gaz, langs))
 
 
+@attrs.frozen(slots=True)
+class Scan:
+    """What one pass over a text finds: its tokens, the candidate phrases (in text order) and
+    the positions of the tokens whose key is a watched word, not written in lower case (see
+    `Detector`)."""
+
+    tokens: Tokens
+    candidates: list[Candidate]
+    watched: list[int]
+
+
 class Detector:
-    """Scans text for the phrases of a `PhraseIndex`: leftmost, then longest, match wins."""
+    """Scans text for the phrases of a `PhraseIndex`: leftmost, then longest, match wins.
 
-    def __init__(self, index: PhraseIndex) -> None:
+    `watch` words (keys) are reported by position in the same pass: the context stage watches
+    the first words of family names, so it needs no pass of its own over the tokens.
+    """
+
+    def __init__(self, index: PhraseIndex, watch: frozenset[str] = frozenset()) -> None:
         self.index = index
+        self.watch = watch
+        #: Keys the pass stops at: phrase starts and watched words (built once).
+        self._stops = index.first_words | watch if watch else index.first_words
 
-    def scan(self, text: str) -> tuple[Tokens, list[Candidate]]:
-        """The tokens of the text and the non-overlapping candidates found, in text order."""
-        tokens = token_arrays(text)
-        return tokens, self.scan_tokens(text, tokens)
+    def scan(self, text: str) -> Scan:
+        """The tokens of the text, the non-overlapping candidates and the watched words.
 
-    def scan_tokens(self, text: str, tokens: Tokens) -> list[Candidate]:
-        """Candidates over already tokenized text.
-
-        Only tokens whose key can begin a phrase are visited; they are picked out by a
-        C-level pass over the keys, so text without names costs little more than tokenizing.
+        One C-level pass over the keys picks out the tokens worth a look; a phrase that must
+        be capitalized is never tried at a word written in lower case.
         """
+        tokens = token_arrays(text)
         keys = tokens.keys
-        n = len(keys)
+        stops = list(compress(range(len(keys)), map(self._stops.__contains__, keys)))
+        at = list(map(keys.__getitem__, stops))
+        lower = list(map(str.islower, map(text.__getitem__, map(tokens.starts.__getitem__, stops))))
+        firsts, any_case = self.index.first_words, self.index.lowercase_firsts
+        visit = [
+            i
+            for i, key, low in zip(stops, at, lower, strict=True)
+            if (not low or key in any_case) and key in firsts
+        ]
+        watch = self.watch
+        watched = (
+            [i for i, key, low in zip(stops, at, lower, strict=True) if not low and key in watch]
+            if watch
+            else []
+        )
+        return Scan(tokens, self._candidates(text, tokens, visit), watched)
+
+    def _candidates(self, text: str, tokens: Tokens, visit: Iterable[int]) -> list[Candidate]:
+        """The candidates starting at the `visit` tokens (those whose key can begin a phrase,
+        picked out by a C-level pass, so text without names costs little more than
+        tokenizing)."""
+        n = len(tokens.keys)
         found: list[Candidate] = []
         after = 0
-        for i in compress(range(n), map(self.index.first_words.__contains__, keys)):
+        for i in visit:
             if i < after:
                 continue
             match = self._at(text, tokens, i, n)
