@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from diplonorm import EntityKind, Normalizer
@@ -303,3 +303,33 @@ def test_a_mention_never_splits_a_written_token(text: str) -> None:
     spans = [(m.start, m.end) for m in mentions]
     assert len(spans) == len(set(spans))
     assert not any("_" in m.text for m in mentions)
+
+
+_SCAN_WORDS = st.lists(
+    st.sampled_from(
+        [
+            *("Said", "said", "To", "to", "Lam", "SAID", "TO", ".", "the", "prime minister"),
+            *("foreign minister", "Foreign Minister", "national security adviser", "Chinese"),
+        ]
+    ),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_ASCII_WORDS, _TEXTS, _SCAN_WORDS))
+@example("the prime minister and To Lam said to the foreign minister")
+def test_scan_skips_only_what_cannot_match(text: str) -> None:
+    """Property: the scan's shortcuts (one pass for phrase starts and watched words, no
+    capitalized-only phrase tried at a lower-case word) find what visiting every phrase start
+    finds, and the watched words are exactly those not written in lower case."""
+    from itertools import compress
+
+    detector = _shared().annotator.detector
+    scan = detector.scan(text)
+    keys, starts = scan.tokens.keys, scan.tokens.starts
+    every_start = compress(range(len(keys)), map(detector.index.first_words.__contains__, keys))
+    assert scan.candidates == detector._candidates(text, scan.tokens, every_start)
+    assert scan.watched == [
+        i for i, key in enumerate(keys) if key in detector.watch and not text[starts[i]].islower()
+    ]

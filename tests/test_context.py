@@ -92,6 +92,26 @@ class TestPartialNames:
         assert [m.start for m in people] == [text.index("May said")]
         assert people[0].entity_id == "person:theresa-may"
 
+    def test_a_common_word_starting_a_sentence_is_not_a_family_name(self, norm: Normalizer) -> None:
+        """'To be sure' is not To Lam: the word is written in lower case elsewhere, so its
+        capital is the sentence's. With the full name in the document the link stands, and
+        a name never written in lower case still starts a sentence as a name."""
+        plain = "Hanoi hosted the talks. To be sure, the envoys want to meet again."
+        assert [m.text for m in plain_people(norm.annotate(plain, date="2025-03-01"))] == []
+        named = "To Lam hosted the talks. To said he wants to meet again."
+        people = plain_people(norm.annotate(named, date="2025-03-01"))
+        assert [(m.text, m.entity_id) for m in people] == [
+            ("To Lam", "person:to-lam"),
+            ("To", "person:to-lam"),
+        ]
+        mentions = norm.annotate("Talks went well. Putin said so.", date="2022-03-14")
+        assert pairs(mentions) == [("Putin", "person:vladimir-putin")]
+
+
+def plain_people(mentions: list[Mention]) -> list[Mention]:
+    """The person mentions."""
+    return [m for m in mentions if m.label is EntityKind.PERSON]
+
 
 class TestRoleNominals:
     """Titles without a state resolve from the document."""

@@ -16,6 +16,7 @@ import attrs
 
 from diplonorm.context import (
     COUNTERPART_WORDS,
+    GOVERNMENT_NOTE,
     MODIFIER_GAP,
     ContextSettings,
     DocumentContext,
@@ -25,7 +26,7 @@ from diplonorm.context import (
 from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, WordTrigger, phrase_index
 from diplonorm.gazetteer.family import FAMILY_NAME_FIRST
 from diplonorm.gazetteer.index import Gazetteer
-from diplonorm.model import Entity, EntityKind, Mention, Resolution
+from diplonorm.model import AliasKind, Entity, EntityKind, Mention, Resolution
 from diplonorm.resolve.chain import ResolverChain
 from diplonorm.resolve.query import Query
 from diplonorm.text import Tokens, normalize
@@ -316,13 +317,18 @@ class Annotator:
             note = f"not decided between: {names}; {found.alternatives[0].evidence}"
         elif found.result is None and not note and cand.kind == TITLE:
             note = "office title without a state or date that names one holder"
+        role = "title" if cand.kind == TITLE else "name"
+        metonym = found.result is not None and found.result.alias_kind is AliasKind.METONYM
+        if metonym and self.context is not None:
+            # Read as the government; the context stage demotes it when used as a place.
+            role, note = "government", _join(note, GOVERNMENT_NOTE)
         return Mention(
             start=cand.start,
             end=cand.end,
             text=text[cand.start : cand.end],
             resolution=found.result,
             label=found.label or (EntityKind.PERSON if cand.kind == TITLE else None),
-            role="title" if cand.kind == TITLE else "name",
+            role=role,
             candidates=found.alternatives if found.result is None else (),
             note=note,
         )

@@ -21,8 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
-from itertools import chain, compress
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, compress, repeat
+from operator import attrgetter, eq, is_
 
 import attrs
 
@@ -136,6 +138,9 @@ MODIFIER_GAP = re.compile(r"(?:['\u2019]s?)?\s{1,3}")
 #: Between a noun and a name in apposition: "counterpart Dmytro Kuleba", "counterpart, Kuleba".
 _APPOSITION_GAP = re.compile(r",?[ \t]{1,3}")
 _LIST_GAP = re.compile(r"\s*(?:,|and|,\s*and|&)\s*")
+#: Between the last word of a sentence and the first of the next: an end mark (with closing
+#: quotes or brackets) or a line break, then white space and opening quotes or brackets.
+_SENTENCE_GAP = re.compile(r"(?:[.!?:][\"'\u201d\u2019)\]]*\s+|[^\S\n]*\n\s*)[\"'\u201c\u2018(\[]*")
 
 
 @attrs.frozen(slots=True)
@@ -209,16 +214,6 @@ def _document_cues(mentions: Sequence[Mention]) -> frozenset[str]:
     return frozenset(cues)
 
 
-@attrs.frozen(slots=True)
-class _Named:
-    """Who and what the document names, gathered in one pass for the partial-name and
-    role-nominal rules: persons by name (role "name", resolved) in text order, with their
-    entities, and the number of state mentions that are not places, by country."""
-
-    persons: list[tuple[Mention, Entity]]
-    states: dict[str | None, int]
-
-
 _Holding = tuple[tuple[str, Office, Tenure], ...]
 
 
@@ -284,19 +279,19 @@ class DocumentContext:
         #: What the document mentions (see `_document_cues`), computed when first needed.
         self._cues: frozenset[str] | None = None
         self._mentions_for_cues: list[Mention] = []
+        #: State mentions by country (see `_state_counts`), computed when first needed.
+        self._states: Counter[str | None] | None = None
 
     def apply(self, mentions: list[Mention]) -> list[Mention]:
         """The mentions (in text order) after every context rule, still in text order: each
         rule keeps the order, so no sort is needed at the end."""
-        mentions = self._datelines(mentions)
-        # The later rules add persons and titles only, so the states stay as counted here.
-        mentions, named = self._metonymy(mentions)
+        mentions = self._metonymy(self._datelines(mentions))
         if self.settings.partial_names:
-            mentions = self._partial_names(mentions, named)
+            mentions = self._partial_names(mentions)
         if self.settings.counterparts:
             mentions = self._counterparts(mentions)
         if self.settings.role_nominals:
-            mentions = self._role_nominals(mentions, named)
+            mentions = self._role_nominals(mentions)
         return mentions
 
     # -- 1. datelines and metonymy -------------------------------------------------------
@@ -324,37 +319,28 @@ class DocumentContext:
             if m.start >= limit or not any(s <= m.start and m.end <= e for s, e in regions)
         ]
 
-    def _metonymy(self, mentions: list[Mention]) -> tuple[list[Mention], _Named]:
-        """Capitals and seats of government read as the government or as a place; in the same
-        pass, who and what the document names (see `_Named`)."""
-        out: list[Mention] = []
-        persons: list[tuple[Mention, Entity]] = []
-        states: dict[str | None, int] = {}
-        previous_location: Mention | None = None
-        for m in mentions:
-            res = m.resolution
-            if res is None:
-                out.append(m)
-                previous_location = None
-                continue
-            if res.alias_kind is AliasKind.METONYM:
-                why = self._location_cue(m, previous_location)
-                if why is not None:
-                    previous_location = m
-                    if self.settings.locations == "keep":
-                        note = f"used as a place ({why}), not for the government"
-                        out.append(_with_role(m, "location", note))
-                    continue
-                m = _with_role(m, "government", _GOVERNMENT_NOTE)
-            out.append(m)
-            previous_location = None
-            entity = res.entity
-            if entity.kind is EntityKind.PERSON:
-                if m.role == "name":
-                    persons.append((m, entity))
-            elif entity.kind is EntityKind.STATE:
-                states[entity.country] = states.get(entity.country, 0) + 1
-        return out, _Named(persons, states)
+    def _metonymy(self, mentions: list[Mention]) -> list[Mention]:
+        """Capitals and seats of government come from the annotator as the government (role
+        "government"); those used as a place are dropped, or kept with the role "location"."""
+        located: dict[int, str] = {}
+        for i in _with(mentions, _ROLE, eq, "government"):
+            previous = mentions[i - 1] if i - 1 in located else None
+            why = self._location_cue(mentions[i], previous)
+            if why is not None:
+                located[i] = why
+        if not located:
+            return mentions
+        out = list(mentions)
+        if self.settings.locations == "drop":
+            for i in reversed(located):
+                del out[i]
+            return out
+        for i, why in located.items():
+            m = out[i]
+            base = m.note.removesuffix(GOVERNMENT_NOTE).removesuffix("; ")
+            note = f"used as a place ({why}), not for the government"
+            out[i] = _with_role(m, "location", note, base)
+        return out
 
     def _location_cue(self, m: Mention, previous_location: Mention | None) -> str | None:
         text = self.text
@@ -379,7 +365,7 @@ class DocumentContext:
         following = bisect_left(starts, m.end, first)
         if following < len(keys) and keys[following] in EVENT_NOUNS:
             return f"names an event ({keys[following]!r})"
-        if self._followed_by_own_state(m, following):
+        if text.startswith(",", m.end) and self._followed_by_own_state(m, following):
             return "followed by its state"
         if previous_location is not None and _LIST_GAP.fullmatch(
             text, previous_location.end, m.start
@@ -389,11 +375,10 @@ class DocumentContext:
 
     # -- 2. partial names ----------------------------------------------------------------
 
-    def _partial_names(self, mentions: list[Mention], named: _Named) -> list[Mention]:
-        """The mentions with the partial names added; those linked to a person are also
-        added to `named.persons`, for the role nominals."""
+    def _partial_names(self, mentions: list[Mention]) -> list[Mention]:
+        """The mentions with the partial names added."""
         by_family: dict[str, list[tuple[Mention, Entity]]] = {}
-        for pair in named.persons:
+        for pair in _persons(mentions):
             for key in family_keys(pair[1]):
                 by_family.setdefault(key, []).append(pair)
         by_first = surname_firsts(self.gazetteer)
@@ -446,8 +431,6 @@ class DocumentContext:
                 after = last + 1
         if not added:
             return mentions
-        named.persons.extend((m, m.resolution.entity) for m in added if m.resolution)
-        named.persons.sort(key=lambda pair: _span_key(pair[0]))
         return sorted(mentions + added, key=_span_key)
 
     def _name_at(
@@ -485,11 +468,28 @@ class DocumentContext:
         following = keys[i + 1] if i + 1 < len(keys) else ""
         return previous in _NEAR_MONTH or previous.isdigit() or following.isdigit()
 
+    def _common_word(self, i: int) -> bool:
+        """True for a word that starts a sentence and is written in lower case elsewhere in
+        the document ("To be sure", "Said the minister"): its capital is the sentence's, so
+        it is not read as a family name without the full name in the document."""
+        starts, ends, keys = self.tokens
+        if i and not _SENTENCE_GAP.fullmatch(self.text, ends[i - 1], starts[i]):
+            return False
+        key, text = keys[i], self.text
+        j = keys.index(key)
+        while True:
+            if text[starts[j]].islower():
+                return True
+            try:
+                j = keys.index(key, j + 1)
+            except ValueError:
+                return False
+
     def _followed_by_own_state(self, m: Mention, i: int) -> bool:
-        """True for "Rome, Italy": the capital followed (from token i) by the name of its own
-        state."""
+        """True for "Rome, Italy": the capital, then a comma (tested by the caller), then (from
+        token i) the name of its own state."""
         starts, keys = self.tokens.starts, self.tokens.keys
-        if not self.text.startswith(",", m.end) or i >= len(keys):
+        if i >= len(keys):
             return False
         if not _COMMA_GAP.fullmatch(self.text, m.end, starts[i]):
             return False
@@ -542,6 +542,8 @@ class DocumentContext:
                 tuple(self._candidate(e) for e in entities.values()),
                 note,
             )
+        if i == last and self._common_word(i):
+            return None
         return self._from_gazetteer(start, end, text, key)
 
     def _name_goes_on(self, last: int) -> bool:
@@ -681,24 +683,35 @@ class DocumentContext:
 
     # -- 4. role nominals ----------------------------------------------------------------
 
-    def _role_nominals(self, mentions: list[Mention], named: _Named) -> list[Mention]:
+    def _role_nominals(self, mentions: list[Mention]) -> list[Mention]:
         open_titles = [
             i
-            for i, m in enumerate(mentions)
-            if m.role == "title" and m.resolution is None and m.candidates
+            for i in _with(mentions, _ROLE, eq, "title")
+            if mentions[i].resolution is None and mentions[i].candidates
         ]
         if not open_titles:
             return mentions
         where: dict[str, list[int]] = {}
-        for m, entity in named.persons:
+        for m, entity in _persons(mentions):
             where.setdefault(entity.id, []).append(m.start)
         out = list(mentions)
         for i in open_titles:
-            out[i] = self._pick_office(out[i], where, named.states)
+            out[i] = self._pick_office(out[i], where, mentions)
         return out
 
+    def _state_counts(self, mentions: list[Mention]) -> Counter[str | None]:
+        """How often the document names each state, places not counted (computed once)."""
+        if self._states is None:
+            states: Iterable[Mention] = map(
+                mentions.__getitem__, _with(mentions, _LABEL, is_, EntityKind.STATE)
+            )
+            if self.settings.locations == "keep":
+                states = (m for m in states if m.role != "location")
+            self._states = Counter(map(_COUNTRY, filter(None, map(_RESOLUTION, states))))
+        return self._states
+
     def _pick_office(
-        self, m: Mention, named: dict[str, list[int]], states: dict[str | None, int]
+        self, m: Mention, named: dict[str, list[int]], mentions: list[Mention]
     ) -> Mention:
         by_entity, by_country = _office_options(m.candidates)
         if len(named) < len(by_entity):
@@ -712,7 +725,7 @@ class DocumentContext:
             nearest = where[i - 1] if i else where[0]
             why = f"its holder {chosen.canonical} is named in the document (offset {nearest})"
             return self._decided(m, chosen, why, 80.0)
-        counts = {c: n for c, n in states.items() if c in by_country}
+        counts = {c: n for c, n in self._state_counts(mentions).items() if c in by_country}
         if not counts:
             return m
         most = max(counts.values())
@@ -747,7 +760,35 @@ class DocumentContext:
         return Mention(m.start, m.end, m.text, res, m.label, m.role, (), m.note)
 
 
-_GOVERNMENT_NOTE = "capital or seat of government used for the government"
+#: The note of a capital or seat of government read as the government (see `_metonymy`).
+GOVERNMENT_NOTE = "capital or seat of government used for the government"
+
+
+def _persons(mentions: Sequence[Mention]) -> list[tuple[Mention, Entity]]:
+    """The persons the document names (role "name", resolved), with their entities; the
+    label of a resolved mention is its entity's kind."""
+    return [
+        (m, res.entity)
+        for m in map(mentions.__getitem__, _with(mentions, _LABEL, is_, EntityKind.PERSON))
+        if m.role == "name" and (res := m.resolution) is not None
+    ]
+
+
+_ROLE = attrgetter("role")
+_LABEL = attrgetter("label")
+_RESOLUTION = attrgetter("resolution")
+_COUNTRY = attrgetter("entity.country")
+
+
+def _with(
+    mentions: Sequence[Mention],
+    field: Callable[[Mention], object],
+    test: Callable[[object, object], object],
+    value: object,
+) -> list[int]:
+    """Positions of the mentions whose `field` passes `test` against `value`, found at C level
+    (the context rules look at few mentions of a document, but would touch all of them)."""
+    return list(compress(range(len(mentions)), map(test, map(field, mentions), repeat(value))))
 
 
 def _span_key(m: Mention) -> tuple[int, int]:
@@ -798,7 +839,7 @@ def _office_options(candidates: tuple[Resolution, ...]) -> _OptionIndex:
     return by_entity, by_country
 
 
-def _with_role(m: Mention, role: str, note: str) -> Mention:
-    """The mention with another role and an added note (cheaper than attrs.evolve)."""
-    joined = f"{m.note}; {note}" if m.note else note
+def _with_role(m: Mention, role: str, note: str, base: str) -> Mention:
+    """The mention with another role and `note` added to `base` (cheaper than attrs.evolve)."""
+    joined = f"{base}; {note}" if base else note
     return Mention(m.start, m.end, m.text, m.resolution, m.label, role, m.candidates, joined)
