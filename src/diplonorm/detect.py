@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import compress
+from operator import and_, not_
 
 import attrs
 
@@ -163,7 +164,7 @@ class Detector:
         ]
         watch = self.watch
         watched = (
-            [i for i, key, low in zip(stops, at, lower, strict=True) if not low and key in watch]
+            list(compress(stops, map(and_, map(watch.__contains__, at), map(not_, lower))))
             if watch
             else []
         )
