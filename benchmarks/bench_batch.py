@@ -874,8 +874,7 @@ def pipe_speed(
 
     def run(n_process: int) -> Callable[[], list[Any]]:
         return lambda: [
-            _span_data(doc)
-            for doc in nlp.pipe(texts, n_process=n_process, batch_size=batch_size)
+            _span_data(doc) for doc in nlp.pipe(texts, n_process=n_process, batch_size=batch_size)
         ]
 
     serial_times, serial = timed(run(1), cfg.pipe_repeats)

@@ -73,6 +73,7 @@ MOTION = frozenset(
 )
 #: Words right before a place name that make it a location ("visited Beijing").
 VISIT = frozenset({"visited", "visiting", "toured", "touring", "reached", "left", "leaving"})
+_PLACE_BEFORE = LOCATIVE | VISIT
 _MONTH_TEXT = (
     "january february march april may june july august september october november december"
 )
@@ -353,15 +354,16 @@ class DocumentContext:
                 return "dateline"
         starts, keys = self.tokens.starts, self.tokens.keys
         first = bisect_left(starts, m.start)
-        before = keys[max(0, first - 3) : first]
-        while before and before[-1] == "the":
-            before = before[:-1]
-        if before and before[-1] in LOCATIVE:
-            return f"after {before[-1]!r}"
-        if before and before[-1] in VISIT:
-            return f"after {before[-1]!r}"
-        if before and before[-1] == "to":
-            rest = [k for k in before[:-1] if k not in _MOTION_ADVERBS]
+        # The word before, within three words and past any "the".
+        window = max(0, first - 3)
+        last = first - 1
+        while last >= window and keys[last] == "the":
+            last -= 1
+        word = keys[last] if last >= window else ""
+        if word in _PLACE_BEFORE:
+            return f"after {word!r}"
+        if word == "to":
+            rest = [k for k in keys[window:last] if k not in _MOTION_ADVERBS]
             if rest and rest[-1] in MOTION:
                 return f"after {rest[-1]!r} to"
         following = bisect_left(starts, m.end, first)
@@ -399,9 +401,16 @@ class DocumentContext:
         if unwatched:  # family names of document-local actors: one more pass, still linear
             more = compress(range(len(keys)), map(unwatched.__contains__, keys))
             hits = sorted(chain(hits, more))
-        # Only capitalized words begin a name ("Said", not "said"): tested at C level.
+        # Only capitalized words begin a name ("Said", not "said"), and only the first words
+        # of the office holders' and the document's own family names.
         initials = map(text.__getitem__, map(starts.__getitem__, hits))
-        hits = list(compress(hits, map(str.isupper, initials)))
+        hits = [
+            i
+            for i in compress(hits, map(str.isupper, initials))
+            if keys[i] in by_first or keys[i] in local
+        ]
+        if not hits:
+            return mentions
         coverage = self._coverage(mentions)
         self._cues = None
         self._mentions_for_cues = mentions
@@ -412,9 +421,6 @@ class DocumentContext:
             start = starts[i]
             if i < after:
                 continue
-            if keys[i] not in by_first and keys[i] not in local:
-                continue
-            after = i + 1
             j = bisect_left(covered_starts, ends[i])
             if j and covered_ends[j - 1] > start:
                 continue  # inside a mention already found
