@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from itertools import compress
-from operator import and_, not_
 
 import attrs
 
@@ -132,6 +131,9 @@ class Scan:
     watched: list[int]
 
 
+_ANY_CASE, _CAPITALIZED, _WATCHED = 1, 2, 4
+
+
 class Detector:
     """Scans text for the phrases of a `PhraseIndex`: leftmost, then longest, match wins.
 
@@ -142,30 +144,35 @@ class Detector:
     def __init__(self, index: PhraseIndex, watch: frozenset[str] = frozenset()) -> None:
         self.index = index
         self.watch = watch
-        #: Keys the pass stops at: phrase starts and watched words (built once).
-        self._stops = index.first_words | watch if watch else index.first_words
+        #: What each key is worth to the scan, one lookup per token (built once): `_ANY_CASE`
+        #: begins a phrase in any case, `_CAPITALIZED` only when not written in lower case,
+        #: `_WATCHED` is a watched word.
+        flags = dict.fromkeys(index.first_words, _CAPITALIZED)
+        flags.update(dict.fromkeys(index.lowercase_firsts, _ANY_CASE))
+        for word in watch:
+            flags[word] = flags.get(word, 0) | _WATCHED
+        self._flags = flags
 
     def scan(self, text: str) -> Scan:
         """The tokens of the text, the non-overlapping candidates and the watched words.
 
-        One C-level pass over the keys picks out the tokens worth a look; a phrase that must
-        be capitalized is never tried at a word written in lower case.
+        One C-level pass over the keys picks out the tokens worth a look, with what each is
+        worth; a phrase that must be capitalized is never tried at a word in lower case.
         """
         tokens = token_arrays(text)
         keys = tokens.keys
-        stops = list(compress(range(len(keys)), map(self._stops.__contains__, keys)))
-        at = list(map(keys.__getitem__, stops))
+        flags = list(map(self._flags.get, keys))
+        stops = list(compress(range(len(keys)), flags))
+        worth: list[int] = list(filter(None, flags))
         lower = list(map(str.islower, map(text.__getitem__, map(tokens.starts.__getitem__, stops))))
-        firsts, any_case = self.index.first_words, self.index.lowercase_firsts
         visit = [
             i
-            for i, key, low in zip(stops, at, lower, strict=True)
-            if (not low or key in any_case) and key in firsts
+            for i, f, low in zip(stops, worth, lower, strict=True)
+            if f & _ANY_CASE or (f & _CAPITALIZED and not low)
         ]
-        watch = self.watch
         watched = (
-            list(compress(stops, map(and_, map(watch.__contains__, at), map(not_, lower))))
-            if watch
+            [i for i, f, low in zip(stops, worth, lower, strict=True) if f & _WATCHED and not low]
+            if self.watch
             else []
         )
         return Scan(tokens, self._candidates(text, tokens, visit), watched)
