@@ -280,8 +280,10 @@ class DocumentContext:
         #: What the document mentions (see `_document_cues`), computed when first needed.
         self._cues: frozenset[str] | None = None
         self._mentions_for_cues: list[Mention] = []
-        #: State mentions by country (see `_state_counts`), computed when first needed.
+        #: State mentions by country (see `_state_ranking`), computed when first needed.
         self._states: list[tuple[str | None, int]] | None = None
+        #: Words known to be written in lower case in the document, or not (`_common_word`).
+        self._lowercase_words: dict[str, bool] = {}
 
     def apply(self, mentions: list[Mention]) -> list[Mention]:
         """The mentions (in text order) after every context rule, still in text order: each
@@ -485,7 +487,15 @@ class DocumentContext:
         starts, ends, keys = self.tokens
         if i and not _SENTENCE_GAP.fullmatch(self.text, ends[i - 1], starts[i]):
             return False
-        key, text = keys[i], self.text
+        key = keys[i]
+        known = self._lowercase_words.get(key)
+        if known is None:
+            known = self._lowercase_words[key] = self._written_in_lower_case(key)
+        return known
+
+    def _written_in_lower_case(self, key: str) -> bool:
+        """True when a token with this key is written in lower case (once per word)."""
+        starts, keys, text = self.tokens.starts, self.tokens.keys, self.text
         j = keys.index(key)
         while True:
             if text[starts[j]].islower():
