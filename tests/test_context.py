@@ -107,6 +107,14 @@ class TestPartialNames:
         mentions = norm.annotate("Talks went well. Putin said so.", date="2022-03-14")
         assert pairs(mentions) == [("Putin", "person:vladimir-putin")]
 
+    def test_a_place_name_is_not_a_partial_name(self, norm: Normalizer) -> None:
+        """'Vella' inside 'Andorra la Vella' used as a place is not Malta's president, though
+        the place itself is dropped; alone, 'Vella' is."""
+        place = "Envoys met in Andorra la Vella on Monday to discuss trade."
+        assert plain_people(norm.annotate(place, date="2022-03-14")) == []
+        alone = norm.annotate("Vella said Malta would stay neutral.", date="2022-03-14")
+        assert pairs(plain_people(alone)) == [("Vella", "person:george-vella")]
+
 
 def plain_people(mentions: list[Mention]) -> list[Mention]:
     """The person mentions."""

@@ -282,12 +282,17 @@ class DocumentContext:
         self._mentions_for_cues: list[Mention] = []
         #: State mentions by country (see `_state_ranking`), computed when first needed.
         self._states: list[tuple[str | None, int]] | None = None
+        #: The mentions as the annotator found them, before any rule dropped one.
+        self._found: list[Mention] = []
         #: Words known to be written in lower case in the document, or not (`_common_word`).
         self._lowercase_words: dict[str, bool] = {}
 
     def apply(self, mentions: list[Mention]) -> list[Mention]:
         """The mentions (in text order) after every context rule, still in text order: each
         rule keeps the order, so no sort is needed at the end."""
+        # Text inside any mention found, kept or not ("Andorra la Vella" as a place), is
+        # never a partial name.
+        self._found = mentions
         mentions = self._metonymy(self._datelines(mentions))
         # The persons named (in text order): partial names add to them, role nominals read them.
         persons = _persons(mentions)
@@ -413,7 +418,7 @@ class DocumentContext:
         ]
         if not hits:
             return mentions
-        coverage = self._coverage(mentions)
+        coverage = self._coverage(self._found)
         self._cues = None
         self._mentions_for_cues = mentions
         added: list[Mention] = []
