@@ -115,6 +115,18 @@ class TestPartialNames:
         alone = norm.annotate("Vella said Malta would stay neutral.", date="2022-03-14")
         assert pairs(plain_people(alone)) == [("Vella", "person:george-vella")]
 
+    def test_a_given_name_before_the_family_name_is_someone_else(self, norm: Normalizer) -> None:
+        """'Tom Price' is not Ned Price; a capitalized common word before the name ('In
+        Putin's view', with 'in' in lower case elsewhere) or an honorific is no given name."""
+        tom = "American lawmakers met. Georgia congressman Tom Price is still awaiting a vote."
+        assert plain_people(norm.annotate(tom, date="2022-03-14")) == []
+        ned = norm.annotate("Ned Price spoke first. Later Price took questions.", date="2022-03-14")
+        assert [m.entity_id for m in plain_people(ned)] == ["person:ned-price"] * 2
+        view = norm.annotate("In Putin's view, talks in Geneva failed.", date="2022-03-14")
+        assert pairs(plain_people(view)) == [("Putin", "person:vladimir-putin")]
+        mister = norm.annotate("Talks failed. Mr Putin said little.", date="2022-03-14")
+        assert pairs(plain_people(mister)) == [("Putin", "person:vladimir-putin")]
+
 
 def plain_people(mentions: list[Mention]) -> list[Mention]:
     """The person mentions."""

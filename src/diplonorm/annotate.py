@@ -24,7 +24,7 @@ from diplonorm.context import (
     surname_firsts,
 )
 from diplonorm.detect import ALIAS, TITLE, Candidate, Detector, WordTrigger, phrase_index
-from diplonorm.gazetteer.family import FAMILY_NAME_FIRST
+from diplonorm.gazetteer.family import FAMILY_NAME_FIRST, NAME_PARTICLES
 from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.model import AliasKind, Entity, EntityKind, Mention, Resolution
 from diplonorm.resolve.chain import ResolverChain
@@ -44,30 +44,6 @@ _TITLE_STRATEGIES = frozenset({"office"})
 #: Phrases whose resolution is remembered across documents.
 _CACHE_SIZE = 100_000
 _CacheKey = tuple[str, str, dt.date | None, str | None]
-#: Lower-case words inside names: "Bashar al-Assad", "Ursula von der Leyen".
-NAME_PARTICLES = frozenset(
-    {
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "bint",
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "da",
-        "di",
-        "del",
-        "la",
-        "le",
-        "du",
-        "dos",
-        "das",
-        "ter",
-    }
-)
 #: Words before a title that make it predicative, not a reference: "since he became president".
 PREDICATIVE = frozenset(
     {

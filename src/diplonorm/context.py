@@ -28,9 +28,10 @@ from operator import attrgetter, eq, is_
 
 import attrs
 
-from diplonorm.gazetteer.family import family_keys
+from diplonorm.gazetteer.family import NAME_PARTICLES, family_keys
 from diplonorm.gazetteer.index import Gazetteer
 from diplonorm.model import AliasKind, Entity, EntityKind, Mention, Office, Resolution, Tenure
+from diplonorm.resolve.office import title_words
 from diplonorm.text import Tokens
 
 #: What to do with a capital or seat of government used as a place.
@@ -190,6 +191,49 @@ def _words_by_first(gazetteer: Gazetteer) -> dict[str, list[list[str]]]:
     for options in out.values():
         options.sort(key=len, reverse=True)
     return out
+
+
+def given_names(gazetteer: Gazetteer) -> frozenset[str]:
+    """Words that stand before a family name in the gazetteer's names ("jake" of "jake
+    sullivan"), found in the alias keys without decoding any entity; name particles, title
+    words and honorifics left out ("al", "prince", "mr")."""
+    return gazetteer.derived("given-names", _given_names)
+
+
+def _given_names(gazetteer: Gazetteer) -> frozenset[str]:
+    families = gazetteer.family_index()
+    out = set()
+    for key in gazetteer.alias_keys:
+        first, _, rest = key.partition(" ")
+        if rest in families:
+            out.add(first)
+    return frozenset(out - NAME_PARTICLES - HONORIFICS - title_words(gazetteer))
+
+
+#: Words before a name that are not given names: "Mr Putin", "Sen. Warner".
+HONORIFICS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "madam",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "capt",
+        "prof",
+        "rev",
+        "st",
+    ]
+)
 
 
 def family_firsts(gazetteer: Gazetteer) -> frozenset[str]:
@@ -438,7 +482,7 @@ class DocumentContext:
             if key in MONTHS and self._looks_like_a_date(i):
                 continue
             last = i + len(found) - 1
-            if self._name_goes_on(last):
+            if self._name_goes_on(last) or self._after_a_given_name(i, coverage):
                 continue
             mention = self._link_partial(i, last, key, by_family)
             if mention is not None:
@@ -579,6 +623,26 @@ class DocumentContext:
         if following >= len(keys) or self.text[ends[last] : starts[following]] != " ":
             return False
         return self.text[starts[following]].isupper()
+
+    def _after_a_given_name(self, i: int, coverage: tuple[list[int], list[int]]) -> bool:
+        """True when a given name no mention covers stands right before the name ("Georgia
+        congressman Tom Price"): the name is then someone else's. A given name is the first
+        word of a gazetteer person's name, not a title word, not written in lower case in
+        the document ("Said", "In" at the start of a sentence)."""
+        if i == 0:
+            return False
+        starts, ends, keys = self.tokens
+        j = i - 1
+        if self.text[ends[j] : starts[i]] != " " or not self.text[starts[j]].isupper():
+            return False
+        if keys[j] not in given_names(self.gazetteer):
+            return False
+        if self._is_covered(coverage, starts[j], ends[j]):
+            return False
+        known = self._lowercase_words.get(keys[j])
+        if known is None:
+            known = self._lowercase_words[keys[j]] = self._written_in_lower_case(keys[j])
+        return not known
 
     def _from_gazetteer(self, start: int, end: int, text: str, key: str) -> Mention | None:
         in_office = _in_office(self.gazetteer, key, self.date)

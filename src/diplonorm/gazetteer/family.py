@@ -14,6 +14,32 @@ FAMILY_NAME_FIRST = frozenset(
 )
 
 
+#: Lower-case words inside names: "Bashar al-Assad", "Ursula von der Leyen".
+NAME_PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "del",
+        "la",
+        "le",
+        "du",
+        "dos",
+        "das",
+        "ter",
+    }
+)
+
+
 def family_keys(entity: Entity) -> frozenset[str]:
     """Keys of an entity's family name: the recorded one and the name's first or last word."""
     return _family_keys(entity.name, entity.family_name, entity.country)

@@ -38,8 +38,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
-from diplonorm.annotate import NAME_PARTICLES
-from diplonorm.gazetteer.family import FAMILY_NAME_FIRST
+from diplonorm.gazetteer.family import FAMILY_NAME_FIRST, NAME_PARTICLES
 from diplonorm.text import fold_case, normalize
 from diplonorm.validate import is_iso3
 
