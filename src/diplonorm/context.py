@@ -21,10 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain, compress, repeat
-from operator import attrgetter, eq, is_
+from operator import attrgetter, eq, is_, itemgetter
 
 import attrs
 
@@ -792,13 +791,14 @@ class DocumentContext:
         """The states the document names (places not counted) with how often, most named
         first (computed once per document)."""
         if self._states is None:
-            states: Iterable[Mention] = map(
-                mentions.__getitem__, _with(mentions, _LABEL, is_, EntityKind.STATE)
-            )
-            if self.settings.locations == "keep":
-                states = (m for m in states if m.role != "location")
-            counts = Counter(map(_COUNTRY, filter(None, map(_RESOLUTION, states))))
-            self._states = counts.most_common()
+            counts: dict[str | None, int] = {}
+            for m in mentions:
+                if m.label is EntityKind.STATE and m.role != "location":
+                    res = m.resolution
+                    if res is not None:
+                        country = res.entity.country
+                        counts[country] = counts.get(country, 0) + 1
+            self._states = sorted(counts.items(), key=_COUNT, reverse=True)
         return self._states
 
     def _pick_office(
@@ -876,7 +876,7 @@ def _persons(mentions: Sequence[Mention]) -> _Persons:
 _ROLE = attrgetter("role")
 _LABEL = attrgetter("label")
 _RESOLUTION = attrgetter("resolution")
-_COUNTRY = attrgetter("entity.country")
+_COUNT = itemgetter(1)
 
 
 def _with(
