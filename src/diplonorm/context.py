@@ -445,20 +445,15 @@ class DocumentContext:
                 local.setdefault(words[0], []).append(words)
         keys, starts, ends = self.tokens.keys, self.tokens.starts, self.tokens.ends
         text = self.text
-        # Where a family name may begin: found by the detector's pass over the tokens.
+        # Where a family name may begin: a word not written in lower case ("Said", not
+        # "said"), found by the detector's pass over the tokens.
         hits = self.family_starts
         unwatched = local.keys() - family_firsts(self.gazetteer) if local else None
         if unwatched:  # family names of document-local actors: one more pass, still linear
             more = compress(range(len(keys)), map(unwatched.__contains__, keys))
-            hits = sorted(chain(hits, more))
-        # Only capitalized words begin a name ("Said", not "said"), and only the first words
-        # of the office holders' and the document's own family names.
-        initials = map(text.__getitem__, map(starts.__getitem__, hits))
-        hits = [
-            i
-            for i in compress(hits, map(str.isupper, initials))
-            if keys[i] in by_first or keys[i] in local
-        ]
+            hits = sorted(chain(hits, (i for i in more if not text[starts[i]].islower())))
+        # Only the first words of the office holders' and the document's own family names.
+        hits = [i for i in hits if keys[i] in by_first or keys[i] in local]
         if not hits:
             return mentions
         coverage = self._coverage(self._found)
