@@ -530,14 +530,17 @@ class DocumentContext:
         starts, ends, keys = self.tokens
         if i and not _SENTENCE_GAP.fullmatch(self.text, ends[i - 1], starts[i]):
             return False
-        key = keys[i]
-        known = self._lowercase_words.get(key)
-        if known is None:
-            known = self._lowercase_words[key] = self._written_in_lower_case(key)
-        return known
+        return self._written_in_lower_case(keys[i])
 
     def _written_in_lower_case(self, key: str) -> bool:
-        """True when a token with this key is written in lower case (once per word)."""
+        """True when a token of the document with this key is written in lower case (looked
+        up once per word and document)."""
+        known = self._lowercase_words.get(key)
+        if known is None:
+            known = self._lowercase_words[key] = self._find_lower_case(key)
+        return known
+
+    def _find_lower_case(self, key: str) -> bool:
         starts, keys, text = self.tokens.starts, self.tokens.keys, self.text
         j = keys.index(key)
         while True:
@@ -633,10 +636,7 @@ class DocumentContext:
             return False
         if self._is_covered(coverage, starts[j], ends[j]):
             return False
-        known = self._lowercase_words.get(keys[j])
-        if known is None:
-            known = self._lowercase_words[keys[j]] = self._written_in_lower_case(keys[j])
-        return not known
+        return not self._written_in_lower_case(keys[j])
 
     def _from_gazetteer(self, start: int, end: int, text: str, key: str) -> Mention | None:
         in_office = _in_office(self.gazetteer, key, self.date)
