@@ -136,36 +136,45 @@ def plain_people(mentions: list[Mention]) -> list[Mention]:
 class TestRoleNominals:
     """Titles without a state resolve from the document."""
 
-    def test_holder_named_in_the_document(self, norm: Normalizer) -> None:
-        """'the foreign minister' is the minister the document names."""
-        text = "Sergei Lavrov arrived in Ankara. Later the foreign minister criticised NATO."
-        mentions = norm.annotate(text, date="2021-05-01")
-        role = by_text(mentions, "foreign minister")[0]
-        assert role.entity_id == "person:sergei-lavrov"
-        assert "named in the document" in role.evidence
-
-    def test_dominant_state(self, norm: Normalizer) -> None:
-        """Without a named holder, the state the document is about decides."""
-        text = (
-            "Britain and the British parliament debated the deal in London. "
-            "The prime minister defended it; Britain would leave, Downing Street said."
-        )
-        mentions = norm.annotate(text, date="2018-10-08")
-        role = by_text(mentions, "prime minister")[0]
-        assert role.entity_id == "person:theresa-may"
-        assert "mentions most" in role.evidence
-
-    def test_holder_named_by_a_partial_name(self, norm: Normalizer) -> None:
-        """A holder the document names only by a partial name decides the title, before the
-        state the document mentions most."""
-        text = (
-            "Britain and Britain's allies met U.S. officials. Sullivan said the talks went "
-            "well, the national security adviser added."
-        )
-        mentions = norm.annotate(text, date="2022-06-01")
-        role = by_text(mentions, "national security adviser")[0]
-        assert role.entity_id == "person:jake-sullivan"
-        assert "named in the document" in role.evidence
+    @pytest.mark.parametrize(
+        ("text", "date", "title", "holder", "why"),
+        [
+            pytest.param(
+                "Sergei Lavrov arrived in Ankara. Later the foreign minister criticised NATO.",
+                "2021-05-01",
+                "foreign minister",
+                "person:sergei-lavrov",
+                "named in the document",
+                id="holder named in the document",
+            ),
+            pytest.param(
+                "Britain and the British parliament debated the deal in London. The prime "
+                "minister defended it; Britain would leave, Downing Street said.",
+                "2018-10-08",
+                "prime minister",
+                "person:theresa-may",
+                "mentions most",
+                id="without a named holder, the dominant state",
+            ),
+            pytest.param(
+                "Britain and Britain's allies met U.S. officials. Sullivan said the talks went "
+                "well, the national security adviser added.",
+                "2022-06-01",
+                "national security adviser",
+                "person:jake-sullivan",
+                "named in the document",
+                id="a holder named by a partial name comes before the dominant state",
+            ),
+        ],
+    )
+    def test_title_decided_by_the_document(
+        self, norm: Normalizer, text: str, date: str, title: str, holder: str, why: str
+    ) -> None:
+        """A title without a state goes to the holder the document names (in full or by a
+        partial name), else to the office of the state the document mentions most."""
+        role = by_text(norm.annotate(text, date=date), title)[0]
+        assert role.entity_id == holder
+        assert why in role.evidence
 
     def test_counterpart(self, norm: Normalizer) -> None:
         """'his Russian counterpart' holds the Russian office of the same role."""

@@ -623,9 +623,9 @@ class DocumentContext:
 
     def _after_a_given_name(self, i: int, coverage: tuple[list[int], list[int]]) -> bool:
         """True when a given name no mention covers stands right before the name ("Georgia
-        congressman Tom Price"): the name is then someone else's. A given name is the first
-        word of a gazetteer person's name, not a title word, not written in lower case in
-        the document ("Said", "In" at the start of a sentence)."""
+        congressman Tom Price"): the name is then someone else's. Given names are those of
+        `given_names`, less the words written in lower case in the document ("Said", "In"
+        at the start of a sentence)."""
         if i == 0:
             return False
         starts, ends, keys = self.tokens
@@ -870,7 +870,6 @@ def _persons(mentions: Sequence[Mention]) -> _Persons:
 
 _ROLE = attrgetter("role")
 _LABEL = attrgetter("label")
-_RESOLUTION = attrgetter("resolution")
 _COUNT = itemgetter(1)
 
 
